@@ -1,0 +1,54 @@
+"""Schémas pandera des jeux de données (noms de colonnes en français, visibles des apprenants).
+
+Every check carries a French ``error`` text: it is what the learner reads when a file is wrong.
+"""
+
+from __future__ import annotations
+
+import pandera.pandas as pa
+
+
+def non_empty() -> pa.Check:
+    return pa.Check.str_length(min_value=1, error="le texte ne doit pas être vide")
+
+
+def between(low: float, high: float) -> pa.Check:
+    return pa.Check.in_range(low, high, error=f"la valeur doit être comprise entre {low} et {high}")
+
+
+def at_least(low: float) -> pa.Check:
+    return pa.Check.ge(low, error=f"la valeur doit être supérieure ou égale à {low}")
+
+
+def _first_row_is_reference(df):
+    first = df.sort_values("ordre").iloc[0]
+    return bool(first["pour_1000_min"] == 1000 and first["pour_1000_max"] == 1000)
+
+
+ECOLOGIE = pa.DataFrameSchema(
+    {
+        "ordre": pa.Column(int, at_least(1), unique=True, coerce=True),
+        "code": pa.Column(
+            str,
+            pa.Check.str_matches(r"^[a-z_]+$", error="le code ne doit contenir que des minuscules et « _ »"),
+            unique=True,
+        ),
+        "niveau": pa.Column(str, non_empty()),
+        "pour_1000_min": pa.Column(float, between(0, 1000), coerce=True),
+        "pour_1000_max": pa.Column(float, between(0, 1000), coerce=True),
+        "reference": pa.Column(str, non_empty()),
+    },
+    checks=[
+        pa.Check(
+            lambda df: df["pour_1000_min"] <= df["pour_1000_max"],
+            error="la borne basse (pour_1000_min) dépasse la borne haute (pour_1000_max)",
+        ),
+        pa.Check(
+            _first_row_is_reference,
+            error="la première ligne (ordre le plus petit) doit être la population de référence, 1 000 pour 1 000",
+        ),
+    ],
+    strict=True,
+)
+
+SCHEMAS: dict[str, pa.DataFrameSchema] = {"ecologie": ECOLOGIE}
