@@ -11,21 +11,22 @@ import sys
 from pathlib import Path
 
 BOOK_SOURCES = ("_config.yml", "_toc.yml", "book", "data", "src/atelier_mg")
+REPO = Path(__file__).resolve().parents[2]
 
 
 class CliError(Exception):
     """An error the user can fix; shown in French without a traceback."""
 
 
-def find_root(start: Path | None = None) -> Path:
-    """The project folder: the first parent of ``start`` (default: cwd) holding ``_config.yml``."""
+def find_root(start: Path | None = None, fallback: Path = REPO) -> Path:
+    """The project folder: the first parent of ``start`` (default: cwd) holding ``_config.yml``,
+    else the repository this package was installed from (editable install)."""
     here = (start or Path.cwd()).resolve()
     for folder in (here, *here.parents):
         if (folder / "_config.yml").is_file() and (folder / "_toc.yml").is_file():
             return folder
-    repo = Path(__file__).resolve().parents[2]
-    if (repo / "_config.yml").is_file():
-        return repo
+    if (fallback / "_config.yml").is_file():
+        return fallback
     raise CliError(
         f"Aucun livre Atelier MG trouvé depuis {here} : placez-vous dans le dossier du dépôt "
         "(celui qui contient _config.yml) ou utilisez --racine."
@@ -90,12 +91,12 @@ def serve(root: Path, ip: str, port: int, rebuild: bool = True) -> None:
 
     from .server import jupyter_env, make_voila_app
 
+    _check_port(ip, port)
     if rebuild and book_is_stale(root):
         build(root)
     book_dir = root / "_build" / "html"
     if not (book_dir / "index.html").exists():
         raise CliError("Le livre n'est pas construit : lancez « atelier build » (ou retirez --sans-construction).")
-    _check_port(ip, port)
     os.environ.update(jupyter_env())
     app = make_voila_app(book_dir, root / "dashboards", ip, port)
     url = f"http://{ip}:{port}/livre/"
