@@ -35,3 +35,11 @@ c.HTMLExporter.extra_template_basedirs = [
     str(Path(atelier_mg.__file__).parent / "share" / "nbgrader" / "templates"),
     str(Path(_formgrader.__file__).parent / "templates"),
 ]
+
+# Retours : ni le code des tests cachés, ni leurs messages d'échec (qui citeraient la réponse).
+from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor  # noqa: E402
+from nbgrader.preprocessors import ClearHiddenTests, GetGrades  # noqa: E402
+
+from atelier_mg.grading import HideHiddenTestFailures  # noqa: E402
+
+c.GenerateFeedback.preprocessors = [GetGrades, HideHiddenTestFailures, ClearHiddenTests, CSSHTMLHeaderPreprocessor]
