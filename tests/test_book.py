@@ -1,0 +1,70 @@
+"""Le livre : construction réelle (atelier build), contenu, exécution de chaque chapitre."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import jupytext
+import pytest
+from nbclient import NotebookClient
+
+from conftest import BIN, ROOT, tool_env
+
+pytestmark = pytest.mark.slow
+
+CHAPTERS = sorted((ROOT / "book").glob("*.md"))
+
+
+def _code_chapters() -> list[Path]:
+    return [p for p in CHAPTERS if "```{code-cell}" in p.read_text()]
+
+
+@pytest.mark.parametrize("chapter", _code_chapters(), ids=lambda p: p.stem)
+def test_every_chapter_executes_on_a_fresh_kernel(chapter):
+    nb = jupytext.read(chapter)
+    NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(chapter.parent)}}).execute()
+    errors = [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    assert not errors
+
+
+def test_book_builds_in_french_without_external_resources(built_book):
+    page = (built_book / "book" / "ecologie.html").read_text()
+    assert '<html lang="fr"' in page
+    # Scripts, styles and fonts all come from the book itself.
+    for html_file in built_book.rglob("*.html"):
+        text = html_file.read_text()
+        assert not re.search(r"<(script|link|img)[^>]+(src|href)=\"(https?:)?//", text), html_file
+    for vendored in ("vega.min.js", "vega-lite.min.js", "vega-embed.min.js"):
+        assert (built_book / "_static" / "vendor" / vendored).is_file()
+
+
+def test_chapter_numbers_come_from_the_data(built_book):
+    page = (built_book / "book" / "ecologie.html").read_text()
+    # Glued values (French thousands separator), computed from data/ at build time.
+    assert "14\u202f100" in page  # 235 per 1,000 × 60,000 (Laporte 2024)
+    assert "1\u202f680" in page   # (13 + 10 + 5) per 1,000 × 60,000
+    assert "Laporte" in page and "White" in page and "Green" in page
+    assert "Source : White KL, Williams TF, Greenberg BG." in page
+    # The interactive chart, the self-check solutions and the link to the live dashboard.
+    assert page.count("atelier-graphique") >= 1 and "binding_range" not in page
+    assert "/voila/render/ecologie.ipynb" in page
+    assert page.count('class="solution') >= 4 or page.count("solution dropdown") >= 4
+    assert "Exercice" in page
+
+
+def test_a_failing_chapter_fails_the_build(tmp_path):
+    book = tmp_path / "livre"
+    book.mkdir()
+    shutil.copy(ROOT / "_toc.yml", book)
+    shutil.copytree(ROOT / "book", book / "book")
+    broken = book / "book" / "ecologie.md"
+    broken.write_text(broken.read_text().replace("charts.enable()", "charts.enable()\nraise RuntimeError('chapitre cassé')", 1))
+    (book / "_config.yml").write_text((ROOT / "_config.yml").read_text().replace("src/atelier_mg/static", str(ROOT / "src/atelier_mg/static")))
+    result = subprocess.run(
+        [str(BIN / "atelier"), "--racine", str(book), "build"], env=tool_env(), capture_output=True, text=True
+    )
+    assert result.returncode == 1
+    assert "La construction du livre a échoué" in result.stderr
