@@ -83,7 +83,10 @@ def dashboard_link(dashboard: str, label: str = "Ouvrir le simulateur en direct 
 def book_link(page: str, label: str = "Retour au chapitre du livre") -> HTML:
     """Link from a dashboard back to its book page."""
     href = f"{BOOK_PREFIX}{page}.html"
-    return HTML(f"<p class='atelier-lien-livre'><a href='{href}'>{html.escape(label)}</a></p>")
+    # A new tab: JupyterLab's renderer (used by Voilà) intercepts same-tab links to local paths.
+    return HTML(
+        f"<p class='atelier-lien-livre'><a href='{href}' target='_blank' rel='noopener'>{html.escape(label)}</a></p>"
+    )
 
 
 def as_frame(name: str) -> pd.DataFrame:

@@ -73,6 +73,7 @@ def make_voila_app(book_dir: Path, dashboards_dir: Path, ip: str, port: int):
             "--no-browser",
             "--template=atelier",
             "--VoilaConfiguration.show_tracebacks=False",
+            "--HTMLExporter.language_code=fr",
             # JupyterLab-only front-end extensions fail to load in Voilà and slow every page.
             "--VoilaConfiguration.extension_denylist=@jupyter/nbgrader",
             "--VoilaConfiguration.extension_denylist=@jupyter-notebook/lab-extension",

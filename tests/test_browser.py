@@ -1,0 +1,101 @@
+"""Navigateur réel (chromium de Debian, sans réseau) : tableau de bord Voilà et page statique du livre."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from playwright.sync_api import Page, expect, sync_playwright
+
+pytestmark = pytest.mark.slow
+
+NNBSP = "\u202f"  # French thousands separator used in every count
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    """A fresh page whose context records every request and every failed response."""
+    context = browser.new_context(viewport={"width": 1280, "height": 1000}, locale="fr-FR")
+    pg = context.new_page()
+    pg.requests = []
+    pg.failures = []
+    # Recorded on the context, so that tabs opened by links are checked too.
+    context.on("request", lambda r: pg.requests.append(r.url))
+    context.on("response", lambda r: r.status >= 400 and pg.failures.append(f"{r.status} {r.url}"))
+    yield pg
+    context.close()
+    outside = [u for u in pg.requests if not (u.startswith(server + "/") or u.startswith(("data:", "blob:")))]
+    assert not outside, f"requêtes hors de 127.0.0.1 : {outside}"
+
+
+def chart_text(pg: Page, scope: str = "") -> str:
+    return pg.locator(f"{scope} .atelier-graphique[data-atelier-rendu=ok] svg").last.text_content()
+
+
+def test_dashboard_recomputes_when_the_slider_moves(page, server):
+    page.goto(f"{server}/voila/render/ecologie.ipynb")
+    figure = page.locator(".atelier-figure .atelier-graphique[data-atelier-rendu=ok]")
+    expect(figure).to_be_visible(timeout=90_000)
+    table = page.locator(".atelier-tableau")
+    expect(table).to_contain_text(f"15{NNBSP}000")  # White 1961: 250 per 1,000 × 60,000
+    before = chart_text(page, ".atelier-figure")
+    assert f"15{NNBSP}000 consultent un médecin" in before
+
+    readout = page.locator(".atelier-population .widget-readout")
+    readout.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("120000")
+    page.keyboard.press("Enter")
+
+    expect(table).to_contain_text(f"30{NNBSP}000", timeout=30_000)
+    expect(page.locator(".atelier-description")).to_contain_text(f"30{NNBSP}000 consultent un médecin")
+    expect(page.locator(".atelier-figure svg").last).to_contain_text(f"30{NNBSP}000 consultent un médecin", timeout=30_000)
+    assert chart_text(page, ".atelier-figure") != before
+
+    # French, no code, no traceback; a link back to the chapter.
+    body = page.locator("body").inner_text()
+    assert "Écologie des soins : simulateur en direct" in body
+    assert "Traceback" not in body and "import " not in body
+    assert not page.failures, page.failures
+    assert page.locator("html").get_attribute("lang") == "fr"
+    with page.context.expect_page() as new_tab:
+        page.locator("a[href='/livre/book/ecologie.html']").click()
+    book = new_tab.value
+    book.wait_for_load_state()
+    assert book.url == f"{server}/livre/book/ecologie.html"
+    expect(book.locator("h1").first).to_contain_text("écologie des soins")
+
+
+def test_static_book_simulator_works_without_a_kernel(page, server):
+    page.goto(f"{server}/livre/book/ecologie.html")
+    chart = page.locator(".atelier-graphique[data-atelier-rendu=ok]")
+    expect(chart).to_be_visible(timeout=30_000)
+    svg = chart.locator("svg")
+    expect(svg).to_contain_text(f"14{NNBSP}100 consultent un médecin généraliste")  # Laporte 2024, 60,000
+    before = svg.text_content()
+
+    slider = chart.locator("input[type=range][name=population]")
+    slider.evaluate("el => { el.value = '120000'; el.dispatchEvent(new Event('input', {bubbles: true})); }")
+    expect(svg).to_contain_text(f"28{NNBSP}200 consultent un médecin généraliste")  # 235 × 120
+    assert svg.text_content() != before
+
+    chart.locator("select[name=jeu]").select_option("ecologie_white_1961")
+    expect(svg).to_contain_text(f"30{NNBSP}000 consultent un médecin")
+    assert not page.failures, page.failures
+
+    # The page links to its live dashboard, which opens on the same server.
+    page.locator("a[data-atelier-tableau=ecologie]").click()
+    expect(page.locator(".atelier-figure .atelier-graphique[data-atelier-rendu=ok]")).to_be_visible(timeout=90_000)
