@@ -64,3 +64,27 @@ def test_book_staleness(tmp_path):
     later = time.time() + 5
     os.utime(tmp_path / "book" / "page.md", (later, later))
     assert cli.book_is_stale(tmp_path)
+
+
+@pytest.mark.slow
+def test_jupyterlab_serves_the_chart_library_offline(tmp_path):
+    """« atelier lab » enables our server extension: JupyterLab serves the vendored Vega files."""
+    import subprocess
+    import urllib.request
+
+    from conftest import BIN, free_port, tool_env, wait_http
+
+    port = free_port()
+    proc = subprocess.Popen(
+        [str(BIN / "jupyter"), "lab", "--no-browser", f"--ServerApp.port={port}", "--ServerApp.ip=127.0.0.1",
+         f"--ServerApp.root_dir={tmp_path}", "--allow-root"],
+        env=tool_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}/atelier/vendor/vega-lite.min.js"
+        wait_http(url, timeout=60, proc=proc)
+        with urllib.request.urlopen(url) as r:
+            assert r.read() == (VENDOR_DIR / "vega-lite.min.js").read_bytes()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
