@@ -27,7 +27,9 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from atelier_mg.server import jupyter_env  # noqa: E402
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
 
 
 def env() -> dict[str, str]:

@@ -9,9 +9,8 @@ from pathlib import Path
 
 import jupytext
 import pytest
-from nbclient import NotebookClient
-
 from conftest import BIN, ROOT, tool_env
+from nbclient import NotebookClient
 
 pytestmark = pytest.mark.slow
 
@@ -62,7 +61,8 @@ def test_a_failing_chapter_fails_the_build(tmp_path):
     shutil.copytree(ROOT / "book", book / "book")
     broken = book / "book" / "ecologie.md"
     broken.write_text(broken.read_text().replace("charts.enable()", "charts.enable()\nraise RuntimeError('chapitre cassé')", 1))
-    (book / "_config.yml").write_text((ROOT / "_config.yml").read_text().replace("src/atelier_mg/static", str(ROOT / "src/atelier_mg/static")))
+    config = (ROOT / "_config.yml").read_text()
+    (book / "_config.yml").write_text(config.replace("src/atelier_mg/static", str(ROOT / "src/atelier_mg/static")))
     result = subprocess.run(
         [str(BIN / "atelier"), "--racine", str(book), "build"], env=tool_env(), capture_output=True, text=True
     )

@@ -99,3 +99,42 @@ def test_static_book_simulator_works_without_a_kernel(page, server):
     # The page links to its live dashboard, which opens on the same server.
     page.locator("a[data-atelier-tableau=ecologie]").click()
     expect(page.locator(".atelier-figure .atelier-graphique[data-atelier-rendu=ok]")).to_be_visible(timeout=90_000)
+
+
+def test_simulator_renders_in_jupyterlab_offline(browser, tmp_path):
+    """« atelier lab » environment: the widget simulator and its chart render, nothing leaves 127.0.0.1."""
+    import subprocess
+
+    import nbformat
+    from conftest import BIN, free_port, tool_env, wait_http
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("from atelier_mg import ecology\necology.simulator()")]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, tmp_path / "essai.ipynb")
+    port = free_port()
+    proc = subprocess.Popen(
+        [str(BIN / "jupyter"), "lab", "--no-browser", "--allow-root", f"--ServerApp.port={port}",
+         "--ServerApp.ip=127.0.0.1", "--IdentityProvider.token=essai", f"--ServerApp.root_dir={tmp_path}"],
+        env=tool_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    context = browser.new_context(viewport={"width": 1280, "height": 1000})
+    requests = []
+    context.on("request", lambda r: requests.append(r.url))
+    try:
+        wait_http(f"{base}/api/status?token=essai", timeout=60, proc=proc)
+        pg = context.new_page()
+        pg.goto(f"{base}/lab/tree/essai.ipynb?token=essai")
+        expect(pg.locator(".jp-Notebook .jp-Cell").first).to_be_visible(timeout=90_000)
+        expect(pg.locator(".jp-StatusBar-Widget", has_text="Idle").first).to_be_visible(timeout=90_000)
+        pg.locator(".jp-Notebook .jp-Cell .cm-content").first.click()
+        pg.keyboard.press("Shift+Enter")
+        chart = pg.locator(".atelier-graphique[data-atelier-rendu=ok] svg")
+        expect(chart).to_contain_text(f"15{NNBSP}000 consultent un médecin", timeout=90_000)
+    finally:
+        context.close()
+        proc.terminate()
+        proc.wait(timeout=20)
+    outside = [u for u in requests if not u.startswith((base + "/", "data:", "blob:"))]
+    assert not outside, outside

@@ -60,7 +60,8 @@ def test_book_staleness(tmp_path):
     index.parent.mkdir(parents=True)
     index.write_text("ok")
     assert not cli.book_is_stale(tmp_path)
-    import os, time
+    import os
+    import time
     later = time.time() + 5
     os.utime(tmp_path / "book" / "page.md", (later, later))
     assert cli.book_is_stale(tmp_path)

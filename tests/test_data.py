@@ -91,7 +91,7 @@ def test_wrong_values_are_reported_with_their_csv_line(tmp_path, monkeypatch):
 def test_incomplete_metadata_is_refused(tmp_path, monkeypatch):
     folder = _copy_data(tmp_path, monkeypatch)
     meta = folder / "ecologie_green_2001.meta.yaml"
-    meta.write_text("\n".join(l for l in meta.read_text().splitlines() if not l.startswith("licence")))
+    meta.write_text("\n".join(line for line in meta.read_text().splitlines() if not line.startswith("licence")))
     with pytest.raises(data.DataError, match="champ « licence » manquant"):
         data.load("ecologie_green_2001")
 

@@ -11,7 +11,7 @@ import pandas as pd
 from IPython.display import HTML
 
 from . import data
-from .ecology import format_count, format_range
+from .ecology import format_count, format_range, format_ranges
 
 # Where ``atelier serve`` mounts the book and the dashboards (one server, one port).
 BOOK_PREFIX = "/livre/"
@@ -58,7 +58,7 @@ def source_table(name: str, columns: dict[str, str] | None = None) -> HTML:
     ds = data.load(name)
     columns = columns or {"niveau": "Niveau", "pour_1000": "Pour 1 000, par mois"}
     table = ds.table.sort_values("ordre").copy()
-    table["pour_1000"] = [format_range(a, b) for a, b in zip(table["pour_1000_min"], table["pour_1000_max"])]
+    table["pour_1000"] = format_ranges(table, "pour_1000")
     shown = table[list(columns)].rename(columns=columns)
     caption = html.escape(ds.title)
     body = shown.to_html(index=False, border=0, classes="table atelier-table", escape=True)

@@ -89,19 +89,22 @@ def format_range(low: float, high: float) -> str:
     return f"{format_count(low)} à {format_count(high)}"
 
 
+def format_ranges(table: pd.DataFrame, prefix: str) -> list[str]:
+    """:func:`format_range` of the ``<prefix>_min`` and ``<prefix>_max`` columns, row by row."""
+    return [format_range(a, b) for a, b in zip(table[f"{prefix}_min"], table[f"{prefix}_max"], strict=True)]
+
+
 def summary_table(result: pd.DataFrame, months: int) -> pd.DataFrame:
     """Learner-facing table (French headers) of a :func:`simulate` result."""
     table = pd.DataFrame(
         {
             "Niveau": result["niveau"],
-            "Pour 1 000 par mois": [format_range(a, b) for a, b in zip(result["pour_1000_min"], result["pour_1000_max"])],
-            "Personnes, mois moyen": [format_range(a, b) for a, b in zip(result["par_mois_min"], result["par_mois_max"])],
+            "Pour 1 000 par mois": format_ranges(result, "pour_1000"),
+            "Personnes, mois moyen": format_ranges(result, "par_mois"),
         }
     )
     if months > 1:
-        table[f"Personnes-mois sur {months} mois"] = [
-            format_range(a, b) for a, b in zip(result["periode_min"], result["periode_max"])
-        ]
+        table[f"Personnes-mois sur {months} mois"] = format_ranges(result, "periode")
     return table
 
 
@@ -155,7 +158,7 @@ def chart(
     if dataset not in names:
         raise SimulationError(f"Jeu de données « {dataset} » inconnu pour l'écologie des soins.")
     rows = _chart_rows(names if interactive else [dataset])
-    labels = dict(zip(rows["jeu"], rows["etude"]))
+    labels = dict(zip(rows["jeu"], rows["etude"], strict=True))
 
     if interactive:
         p_pop = alt.param(
@@ -266,7 +269,9 @@ def simulator(dataset: str = DEFAULT_DATASET, population: int = 60_000, months: 
         value=months, min=1, max=12, step=1, description="Durée (mois)",
         continuous_update=False, style={"description_width": "8em"},
     )
-    for widget, cls in ((study, "atelier-etude"), (pop, "atelier-population"), (preset, "atelier-territoire"), (dur, "atelier-duree")):
+    # Stable class names: styling hooks, and what the browser tests look for.
+    classes = {study: "atelier-etude", pop: "atelier-population", preset: "atelier-territoire", dur: "atelier-duree"}
+    for widget, cls in classes.items():
         widget.add_class(cls)
     description = w.HTML().add_class("atelier-description")
     table = w.HTML().add_class("atelier-tableau")

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from nbconvert.preprocessors import Preprocessor
-from traitlets import Bool
 from nbformat import NotebookNode
+from traitlets import Bool
 
 HIDDEN_BEGIN = "### BEGIN HIDDEN TESTS"
 
