@@ -280,16 +280,16 @@ def simulator(dataset: str = DEFAULT_DATASET, population: int = 60_000, months: 
 
     def refresh(*_):
         try:
-            result = simulate_dataset(study.value, pop.value, dur.value)
+            ds = data.load(study.value)
+            result = simulate(ds.table, pop.value, dur.value)
         except (SimulationError, data.DataError) as exc:
             message.value = f"<p role='alert' style='color:#b00020'>{exc}</p>"
             return
         message.value = ""
-        meta = data.load(study.value).meta
-        description.value = f"<p>{describe(result, pop.value, dur.value, meta.get('etude', study.value))}</p>"
+        description.value = f"<p>{describe(result, pop.value, dur.value, ds.meta.get('etude', ds.name))}</p>"
         table.value = (
             summary_table(result, dur.value).to_html(index=False, border=0, classes="atelier-table")
-            + f"<p style='font-size:90%'>Source : {data.load(study.value).citation}</p>"
+            + f"<p style='font-size:90%'>Source : {ds.citation}</p>"
         )
         with figure:
             figure.clear_output(wait=True)
