@@ -8,6 +8,7 @@ and the studies do not give the number of distinct persons over a year.
 
 from __future__ import annotations
 
+import html
 import math
 from dataclasses import dataclass
 
@@ -283,7 +284,7 @@ def simulator(dataset: str = DEFAULT_DATASET, population: int = 60_000, months: 
             ds = data.load(study.value)
             result = simulate(ds.table, pop.value, dur.value)
         except (SimulationError, data.DataError) as exc:
-            message.value = f"<p role='alert' style='color:#b00020'>{exc}</p>"
+            message.value = f"<p role='alert' style='color:#b00020'>{html.escape(str(exc))}</p>"
             return
         message.value = ""
         description.value = f"<p>{describe(result, pop.value, dur.value, ds.meta.get('etude', ds.name))}</p>"
