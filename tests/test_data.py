@@ -30,7 +30,8 @@ def test_every_dataset_validates_and_has_complete_metadata():
         for key in ("titre", "source", "unites", "licence", "date_publication", "date_extraction"):
             assert ds.meta[key], (name, key)
         assert ds.meta["source"]["document"] and ds.meta["source"]["localisation"]
-        assert set(ds.meta["unites"]) == {"pour_1000_min", "pour_1000_max"}
+        if ds.meta["schema"] == "ecologie":
+            assert set(ds.meta["unites"]) == {"pour_1000_min", "pour_1000_max"}
 
 
 @pytest.mark.parametrize("name", sorted(PUBLISHED))
@@ -101,3 +102,24 @@ def test_unreadable_csv_is_refused_in_french(tmp_path, monkeypatch):
     (folder / "ecologie_green_2001.csv").write_bytes(b"\xff\xfe\x00garbage")
     with pytest.raises(data.DataError, match="illisible"):
         data.load("ecologie_green_2001")
+
+
+def test_competency_framework_tables_are_consistent():
+    competences = data.load_table("competences_2025")
+    behaviours = data.load_table("comportements_2025")
+    assert list(competences["code"]) == [f"C{i}" for i in range(1, 9)]
+    assert set(behaviours["competence"]) == set(competences["code"])
+    # Number of observable manifestations listed per competency in source 001 (l. 1582-1703).
+    assert behaviours.groupby("competence").size().to_dict() == {
+        "C1": 8, "C2": 5, "C3": 4, "C4": 5, "C5": 5, "C6": 6, "C7": 8, "C8": 5,
+    }
+    assert list(data.load_table("familles_situations")["code"]) == [f"F{i:02d}" for i in range(1, 12)]
+    assert list(data.load_table("niveaux_competence")["code"]) == ["novice", "intermediaire", "competent"]
+
+
+def test_behaviour_codes_must_match_their_competency(tmp_path, monkeypatch):
+    folder = _copy_data(tmp_path, monkeypatch)
+    path = folder / "comportements_2025.csv"
+    path.write_text(path.read_text().replace("C1-02,C1,", "C1-02,C2,", 1))
+    with pytest.raises(data.DataError, match="doit commencer par celui de sa compétence"):
+        data.load("comportements_2025")

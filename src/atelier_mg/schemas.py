@@ -51,4 +51,64 @@ ECOLOGIE = pa.DataFrameSchema(
     strict=True,
 )
 
-SCHEMAS: dict[str, pa.DataFrameSchema] = {"ecologie": ECOLOGIE}
+def code(pattern: str, example: str) -> pa.Check:
+    return pa.Check.str_matches(pattern, error=f"code invalide : format attendu comme « {example} »")
+
+
+COMPETENCES = pa.DataFrameSchema(
+    {
+        "code": pa.Column(str, code(r"^C[1-9]$", "C1"), unique=True),
+        "ordre": pa.Column(int, at_least(1), unique=True, coerce=True),
+        "competence": pa.Column(str, non_empty(), unique=True),
+        "libelle_court": pa.Column(str, pa.Check.str_length(1, 20, error="libellé court de 1 à 20 caractères"), unique=True),
+        "resume": pa.Column(str, non_empty()),
+        "reference": pa.Column(str, non_empty()),
+    },
+    strict=True,
+)
+
+COMPORTEMENTS = pa.DataFrameSchema(
+    {
+        "code": pa.Column(str, code(r"^C[1-9]-\d{2}$", "C1-01"), unique=True),
+        "competence": pa.Column(str, code(r"^C[1-9]$", "C1")),
+        "comportement": pa.Column(str, non_empty(), unique=True),
+        "reference": pa.Column(str, non_empty()),
+    },
+    checks=[
+        pa.Check(
+            lambda df: df["code"].str[:2] == df["competence"],
+            error="le code du comportement doit commencer par celui de sa compétence",
+        )
+    ],
+    strict=True,
+)
+
+FAMILLES = pa.DataFrameSchema(
+    {
+        "code": pa.Column(str, code(r"^F\d{2}$", "F01"), unique=True),
+        "ordre": pa.Column(int, at_least(1), unique=True, coerce=True),
+        "famille": pa.Column(str, non_empty(), unique=True),
+        "libelle_court": pa.Column(str, pa.Check.str_length(1, 28, error="libellé court de 1 à 28 caractères"), unique=True),
+        "reference": pa.Column(str, non_empty()),
+    },
+    strict=True,
+)
+
+NIVEAUX = pa.DataFrameSchema(
+    {
+        "code": pa.Column(str, code(r"^[a-z_]+$", "novice"), unique=True),
+        "rang": pa.Column(int, between(1, 9), unique=True, coerce=True),
+        "niveau": pa.Column(str, non_empty(), unique=True),
+        "description": pa.Column(str, non_empty()),
+        "reference": pa.Column(str, non_empty()),
+    },
+    strict=True,
+)
+
+SCHEMAS: dict[str, pa.DataFrameSchema] = {
+    "ecologie": ECOLOGIE,
+    "competences": COMPETENCES,
+    "comportements": COMPORTEMENTS,
+    "familles": FAMILLES,
+    "niveaux": NIVEAUX,
+}
