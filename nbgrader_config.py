@@ -43,3 +43,6 @@ from nbgrader.preprocessors import ClearHiddenTests, GetGrades  # noqa: E402
 from atelier_mg.grading import HideHiddenTestFailures  # noqa: E402
 
 c.GenerateFeedback.preprocessors = [GetGrades, HideHiddenTestFailures, ClearHiddenTests, CSSHTMLHeaderPreprocessor]
+
+# Les corrigés commentés des enseignants restent dans solutions/ : jamais copiés dans exercises/.
+c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "CORRIGE*.md"]

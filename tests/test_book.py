@@ -68,3 +68,35 @@ def test_a_failing_chapter_fails_the_build(tmp_path):
     )
     assert result.returncode == 1
     assert "La construction du livre a échoué" in result.stderr
+
+
+def test_framework_chapters_render_their_lists_from_the_data(built_book):
+    import html as html_lib
+
+    from atelier_mg import data
+
+    def page(name: str) -> str:
+        return html_lib.unescape((built_book / "book" / f"{name}.html").read_text())
+
+    competences = page("competences")
+    for row in data.load_table("competences_2025").itertuples():
+        assert f"{row.code}. {row.competence}" in competences
+    for row in data.load_table("comportements_2025").itertuples():
+        assert row.comportement in competences
+    for row in data.load_table("familles_situations").itertuples():
+        assert row.famille in competences
+    assert competences.count('class="atelier-graphique"') == 2  # radar and grid of the example carnet
+    assert "/voila/render/bilan_stage.ipynb" in competences
+
+    valeurs = page("valeurs")
+    for row in data.load_table("piliers").itertuples():
+        assert row.pilier in valeurs
+    for row in data.load_table("valeurs").itertuples():
+        assert row.valeur in valeurs
+    for row in data.load_table("cas_medecine_generale").itertuples():
+        assert row.profil in valeurs
+
+    missions = page("missions")
+    for row in data.load_table("missions").itertuples():
+        assert row.mission in missions
+    assert "Bibliographie" in page("bibliographie") or "bibliographie" in page("bibliographie")

@@ -53,22 +53,48 @@ def glue_value(key: str, value: float | str) -> Text:
     return text
 
 
-def source_table(name: str, columns: dict[str, str] | None = None) -> HTML:
-    """A dataset as an HTML table with its title and source, as shown to learners."""
-    ds = data.load(name)
-    columns = columns or {"niveau": "Niveau", "pour_1000": "Pour 1 000, par mois"}
-    table = ds.table.sort_values("ordre").copy()
-    table["pour_1000"] = format_ranges(table, "pour_1000")
-    shown = table[list(columns)].rename(columns=columns)
+def _figure(ds: data.Dataset, body: str) -> HTML:
     caption = html.escape(ds.title)
-    body = shown.to_html(index=False, border=0, classes="table atelier-table", escape=True)
-    src = html.escape(ds.citation)
-    population = html.escape(ds.meta.get("population", ""))
+    population = ds.meta.get("population")
+    if population:
+        caption += f" — population : {html.escape(population)}."
     return HTML(
-        f"<figure class='atelier-donnees'><figcaption><strong>{caption}</strong> — "
-        f"population : {population}.</figcaption>{body}"
-        f"<p class='atelier-source'>Source : {src}</p></figure>"
+        f"<figure class='atelier-donnees'><figcaption><strong>{caption}</strong></figcaption>{body}"
+        f"<p class='atelier-source'>Source : {html.escape(ds.citation)}</p></figure>"
     )
+
+
+def source_table(name: str, columns: dict[str, str] | None = None, where: dict[str, object] | None = None) -> HTML:
+    """A dataset as an HTML table (chosen columns, French headers) with its title and source.
+
+    Ecology tables get a formatted ``pour_1000`` column (single figure or range).
+    ``where`` keeps the rows whose columns equal the given values.
+    """
+    ds = data.load(name)
+    table = ds.table
+    if "ordre" in table:
+        table = table.sort_values("ordre")
+    for column, value in (where or {}).items():
+        table = table[table[column] == value]
+    if "pour_1000_min" in table:
+        table = table.assign(pour_1000=format_ranges(table, "pour_1000"))
+    columns = columns or {"niveau": "Niveau", "pour_1000": "Pour 1 000, par mois"}
+    shown = table[list(columns)].rename(columns=columns)
+    return _figure(ds, shown.to_html(index=False, border=0, classes="table atelier-table", escape=True))
+
+
+def definition_list(name: str, term: str, body: str, where: dict[str, object] | None = None,
+                    ref: str | None = "reference") -> HTML:
+    """A dataset as a list of terms and explanations (values, pillars, missions…), with its source."""
+    ds = data.load(name)
+    table = ds.table.sort_values("ordre") if "ordre" in ds.table else ds.table
+    for column, value in (where or {}).items():
+        table = table[table[column] == value]
+    items = []
+    for row in table.to_dict("records"):
+        note = f" <span class='atelier-ref'>({html.escape(str(row[ref]))})</span>" if ref else ""
+        items.append(f"<dt>{html.escape(str(row[term]))}</dt><dd>{html.escape(str(row[body]))}{note}</dd>")
+    return _figure(ds, f"<dl class='atelier-liste'>{''.join(items)}</dl>")
 
 
 def dashboard_link(dashboard: str, label: str = "Ouvrir le simulateur en direct (tableau de bord Voilà)") -> HTML:
@@ -92,3 +118,20 @@ def book_link(page: str, label: str = "Retour au chapitre du livre") -> HTML:
 def as_frame(name: str) -> pd.DataFrame:
     """The validated table of a dataset (for chapters that show or compute on it)."""
     return data.load_table(name)
+
+
+def self_check_cases(name: str, question: str, answer: str, explanation: str, ref: str = "reference",
+                     answer_labels: dict[str, str] | None = None) -> HTML:
+    """Short cases from a dataset, each with its answer folded until the reader opens it."""
+    ds = data.load(name)
+    labels = answer_labels or {}
+    items = []
+    for row in ds.table.to_dict("records"):
+        shown = labels.get(str(row[answer]), str(row[answer]))
+        items.append(
+            f"<li class='atelier-cas'><p>{html.escape(str(row[question]))}</p>"
+            f"<details><summary>Voir la réponse</summary><p><strong>{html.escape(shown)}.</strong> "
+            f"{html.escape(str(row[explanation]))} <span class='atelier-ref'>({html.escape(str(row[ref]))})</span>"
+            "</p></details></li>"
+        )
+    return _figure(ds, f"<ol class='atelier-cas-liste'>{''.join(items)}</ol>")

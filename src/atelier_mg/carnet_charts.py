@@ -112,7 +112,7 @@ def coverage_chart(grid: pd.DataFrame) -> alt.LayerChart:
         color=alt.condition(f"datum.traces > {top / 2}", alt.value("white"), alt.value("#333")),
     )
     return alt.layer(cells, text).properties(
-        width=8 * 62, height=11 * 26,
+        width=8 * 46, height=11 * 24,
         title=alt.Title(
             "Grille de synthèse : traces par famille de situations et par compétence",
             subtitle="Cases rosées : combinaison pas encore rencontrée",

@@ -105,7 +105,92 @@ NIVEAUX = pa.DataFrameSchema(
     strict=True,
 )
 
+MISSION_GROUPS = (
+    "Accueillir et soigner",
+    "Repérer, protéger, prévenir",
+    "Coordonner et assurer la continuité",
+    "Agir pour la population et le territoire",
+    "Transmettre, améliorer, innover",
+)
+
+MISSIONS = pa.DataFrameSchema(
+    {
+        "code": pa.Column(str, code(r"^M\d{2}$", "M01"), unique=True),
+        "ordre": pa.Column(int, at_least(1), unique=True, coerce=True),
+        "groupe": pa.Column(str, pa.Check.isin(MISSION_GROUPS, error=f"groupe inconnu (choix : {', '.join(MISSION_GROUPS)})")),
+        "mission": pa.Column(str, non_empty(), unique=True),
+        "resume": pa.Column(str, non_empty()),
+        "exemple_stage": pa.Column(str, non_empty()),
+        "reference": pa.Column(str, non_empty()),
+    },
+    strict=True,
+)
+
+VALEURS = pa.DataFrameSchema(
+    {
+        "code": pa.Column(str, code(r"^V\d{2}$", "V01"), unique=True),
+        "categorie": pa.Column(str, pa.Check.isin(["principe_ethique", "valeur_premiere", "valeur_de_base", "element_essentiel"],
+                                                  error="catégorie inconnue")),
+        "ordre": pa.Column(int, at_least(1), unique=True, coerce=True),
+        "valeur": pa.Column(str, non_empty(), unique=True),
+        "explication": pa.Column(str, non_empty()),
+        "reference": pa.Column(str, non_empty()),
+    },
+    strict=True,
+)
+
+PILIERS = pa.DataFrameSchema(
+    {
+        "code": pa.Column(str, code(r"^P\d$", "P1"), unique=True),
+        "ordre": pa.Column(int, at_least(1), unique=True, coerce=True),
+        "pilier": pa.Column(str, non_empty(), unique=True),
+        "explication": pa.Column(str, non_empty()),
+        "reference": pa.Column(str, non_empty()),
+    },
+    strict=True,
+)
+
+CAS_EXERCICE = pa.DataFrameSchema(
+    {
+        "code": pa.Column(str, code(r"^E\d{2}$", "E01"), unique=True),
+        "profil": pa.Column(str, non_empty(), unique=True),
+        "medecine_generale": pa.Column(str, pa.Check.isin(["oui", "non"], error="réponse attendue : oui ou non")),
+        "explication": pa.Column(str, non_empty()),
+        "reference": pa.Column(str, non_empty()),
+    },
+    strict=True,
+)
+
+CADRES = pa.DataFrameSchema(
+    {
+        "cadre": pa.Column(str, pa.Check.isin(["CNGE 2013", "WONCA Europe", "CanMEDS-MF 2017"], error="cadre inconnu")),
+        "type": pa.Column(str, pa.Check.isin(["competence", "dimension", "role"], error="type : competence, dimension ou role")),
+        "code": pa.Column(str, code(r"^[A-Z]+\d{1,2}$", "W1"), unique=True),
+        "ordre": pa.Column(int, at_least(1), coerce=True),
+        "element": pa.Column(str, non_empty()),
+        "libelle_original": pa.Column(str, non_empty()),
+        "reference": pa.Column(str, non_empty()),
+    },
+    strict=True,
+)
+
+CORRESPONDANCES = pa.DataFrameSchema(
+    {
+        "competence": pa.Column(str, code(r"^C[1-9]$", "C1")),
+        "cadre": pa.Column(str, pa.Check.isin(["CNGE 2013", "WONCA Europe", "CanMEDS-MF 2017"], error="cadre inconnu")),
+        "element": pa.Column(str, code(r"^[A-Z]+\d{1,2}$", "W1")),
+        "force": pa.Column(str, pa.Check.isin(["principale", "partielle"], error="force : principale ou partielle")),
+    },
+    strict=True,
+)
+
 SCHEMAS: dict[str, pa.DataFrameSchema] = {
+    "missions": MISSIONS,
+    "valeurs": VALEURS,
+    "piliers": PILIERS,
+    "cas_exercice": CAS_EXERCICE,
+    "cadres": CADRES,
+    "correspondances": CORRESPONDANCES,
     "ecologie": ECOLOGIE,
     "competences": COMPETENCES,
     "comportements": COMPORTEMENTS,
