@@ -20,6 +20,11 @@ def at_least(low: float) -> pa.Check:
     return pa.Check.ge(low, error=f"la valeur doit être supérieure ou égale à {low}")
 
 
+def one_of(values, what: str) -> pa.Check:
+    """Value from a closed list; the French error lists the accepted values."""
+    return pa.Check.isin(list(values), error=f"{what} inconnu(e) (choix : {', '.join(map(str, values))})")
+
+
 def _first_row_is_reference(df):
     first = df.sort_values("ordre").iloc[0]
     return bool(first["pour_1000_min"] == 1000 and first["pour_1000_max"] == 1000)
@@ -113,11 +118,14 @@ MISSION_GROUPS = (
     "Transmettre, améliorer, innover",
 )
 
+VALUE_CATEGORIES = ("principe_ethique", "valeur_premiere", "valeur_de_base", "element_essentiel")
+FRAMEWORKS = ("CNGE 2013", "WONCA Europe", "CanMEDS-MF 2017")
+
 MISSIONS = pa.DataFrameSchema(
     {
         "code": pa.Column(str, code(r"^M\d{2}$", "M01"), unique=True),
         "ordre": pa.Column(int, at_least(1), unique=True, coerce=True),
-        "groupe": pa.Column(str, pa.Check.isin(MISSION_GROUPS, error=f"groupe inconnu (choix : {', '.join(MISSION_GROUPS)})")),
+        "groupe": pa.Column(str, one_of(MISSION_GROUPS, "groupe")),
         "mission": pa.Column(str, non_empty(), unique=True),
         "resume": pa.Column(str, non_empty()),
         "exemple_stage": pa.Column(str, non_empty()),
@@ -129,8 +137,7 @@ MISSIONS = pa.DataFrameSchema(
 VALEURS = pa.DataFrameSchema(
     {
         "code": pa.Column(str, code(r"^V\d{2}$", "V01"), unique=True),
-        "categorie": pa.Column(str, pa.Check.isin(["principe_ethique", "valeur_premiere", "valeur_de_base", "element_essentiel"],
-                                                  error="catégorie inconnue")),
+        "categorie": pa.Column(str, one_of(VALUE_CATEGORIES, "catégorie")),
         "ordre": pa.Column(int, at_least(1), unique=True, coerce=True),
         "valeur": pa.Column(str, non_empty(), unique=True),
         "explication": pa.Column(str, non_empty()),
@@ -154,7 +161,7 @@ CAS_EXERCICE = pa.DataFrameSchema(
     {
         "code": pa.Column(str, code(r"^E\d{2}$", "E01"), unique=True),
         "profil": pa.Column(str, non_empty(), unique=True),
-        "medecine_generale": pa.Column(str, pa.Check.isin(["oui", "non"], error="réponse attendue : oui ou non")),
+        "medecine_generale": pa.Column(str, one_of(["oui", "non"], "réponse")),
         "explication": pa.Column(str, non_empty()),
         "reference": pa.Column(str, non_empty()),
     },
@@ -163,8 +170,8 @@ CAS_EXERCICE = pa.DataFrameSchema(
 
 CADRES = pa.DataFrameSchema(
     {
-        "cadre": pa.Column(str, pa.Check.isin(["CNGE 2013", "WONCA Europe", "CanMEDS-MF 2017"], error="cadre inconnu")),
-        "type": pa.Column(str, pa.Check.isin(["competence", "dimension", "role"], error="type : competence, dimension ou role")),
+        "cadre": pa.Column(str, one_of(FRAMEWORKS, "cadre")),
+        "type": pa.Column(str, one_of(["competence", "dimension", "role"], "type")),
         "code": pa.Column(str, code(r"^[A-Z]+\d{1,2}$", "W1"), unique=True),
         "ordre": pa.Column(int, at_least(1), coerce=True),
         "element": pa.Column(str, non_empty()),
@@ -177,9 +184,9 @@ CADRES = pa.DataFrameSchema(
 CORRESPONDANCES = pa.DataFrameSchema(
     {
         "competence": pa.Column(str, code(r"^C[1-9]$", "C1")),
-        "cadre": pa.Column(str, pa.Check.isin(["CNGE 2013", "WONCA Europe", "CanMEDS-MF 2017"], error="cadre inconnu")),
+        "cadre": pa.Column(str, one_of(FRAMEWORKS, "cadre")),
         "element": pa.Column(str, code(r"^[A-Z]+\d{1,2}$", "W1")),
-        "force": pa.Column(str, pa.Check.isin(["principale", "partielle"], error="force : principale ou partielle")),
+        "force": pa.Column(str, one_of(["principale", "partielle"], "force")),
     },
     strict=True,
 )
