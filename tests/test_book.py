@@ -100,3 +100,19 @@ def test_framework_chapters_render_their_lists_from_the_data(built_book):
     for row in data.load_table("missions").itertuples():
         assert row.mission in missions
     assert "Bibliographie" in page("bibliographie") or "bibliographie" in page("bibliographie")
+
+
+def test_prevention_chapter_renders_indicators_and_vignettes_from_the_data(built_book):
+    import html as html_lib
+
+    from atelier_mg import data
+
+    page = html_lib.unescape((built_book / "book" / "prevention.html").read_text())
+    for row in data.load_table("indicateurs_prevention_2024").itertuples():
+        assert row.indicateur in page and row.interpretation in page
+    for row in data.load_table("vignettes_prevention").itertuples():
+        assert row.vignette in page
+    assert page.count('class="atelier-graphique"') == 2  # Jamoulle's quadrant and the cascade
+    for dashboard in ("depistage", "patientele", "classer_prevention"):
+        assert f"/voila/render/{dashboard}.ipynb" in page
+    assert "illustratif" in page

@@ -180,3 +180,18 @@ def test_review_dashboard_loads_a_carnet_and_shows_the_radar(page, server, tmp_p
     expect(page.locator(".atelier-message")).to_contain_text("n'est pas un carnet de compétences")
     expect(radar).to_contain_text("Premier recours")
     assert "Traceback" not in page.locator("body").inner_text()
+
+
+def test_screening_dashboard_recomputes_the_cascade(page, server):
+    page.goto(f"{server}/voila/render/depistage.ipynb")
+    table = page.locator(".atelier-tableau")
+    expect(table).to_contain_text("475", timeout=90_000)  # false positives, primary-care preset, 10 000 people
+    text = page.locator(".atelier-description")
+    expect(text).to_contain_text(f"48,6{NNBSP}%")
+    chart = page.locator(".atelier-figure .atelier-graphique[data-atelier-rendu=ok] svg")
+    expect(chart).to_contain_text("Valeur prédictive positive")
+    page.locator(".atelier-situation select").select_option(label="Patients adressés à l'hôpital par un médecin")
+    expect(text).to_contain_text(f"88,5{NNBSP}%", timeout=30_000)
+    expect(page.locator(".atelier-note")).to_contain_text("illustratif")
+    expect(chart).to_contain_text(f"88,5{NNBSP}%")
+    assert not page.failures, page.failures

@@ -234,3 +234,47 @@ def test_csv_round_trip_and_clear_errors(tmp_path):
     assert "date « 2026-13-01 » impossible" in message and "radio" in message and "P99999" in message
     with pytest.raises(pt.PatienteleError, match="illisible"):
         pt.read_csv_pair(io.StringIO(""), io.StringIO(""), REF)
+
+
+# -- classification of vignettes ---------------------------------------------------------------------
+
+def test_vignette_feedback_accepts_documented_alternatives():
+    from atelier_mg import prevention
+
+    fb = prevention.check("V06", "Secondaire")
+    assert fb.correct and fb.alternative and "la lecture attendue est la prévention primaire" in fb.message()
+    fb = prevention.check("V13", "secondaire")
+    assert not fb.correct and fb.message().startswith("Non : la réponse attendue est la prévention tertiaire")
+    assert prevention.check("V19", " QUATERNAIRE ").correct
+    all_expected = {row.code: row.niveau for row in prevention.vignettes().itertuples()}
+    assert prevention.score(all_expected) == (25, [])
+    good, wrong = prevention.score({**all_expected, "V01": "tertiaire", "V02": "x"})
+    assert good == 23 and wrong == ["V01", "V02"]
+
+
+def test_quiz_widget_gives_immediate_feedback_and_score():
+    from atelier_mg import prevention
+
+    quiz = prevention.quiz(seed=1)
+    progress, text, buttons, feedback, nav = quiz.children
+    shown = text.value
+    code = next(row.code for row in prevention.vignettes().itertuples() if row.vignette.replace("'", "&#x27;") in shown)
+    expected = prevention.vignettes().set_index("code").loc[code, "niveau"]
+    buttons.value = expected
+    assert "Exact" in feedback.value and "score : 1 / 1" in progress.value
+    nav.children[0].click()  # next vignette
+    assert text.value != shown and feedback.value == ""
+
+
+def test_patientele_dashboard_builds_and_refuses_incomplete_uploads():
+    from atelier_mg import patientele_ui
+
+    ui = patientele_ui.dashboard()
+    synthesis = next(c for c in ui.children if "atelier-synthese" in c._dom_classes)
+    assert "forfait médecin traitant" in synthesis.value and "majoration prévention" in synthesis.value
+    message = next(c for c in ui.children if "atelier-message" in c._dom_classes)
+    load = next(b for box in ui.children if hasattr(box, "children") for b in box.children
+                if "atelier-charger" in getattr(b, "_dom_classes", ()))
+    load.click()
+    assert "Choisissez les deux fichiers" in message.value
+    assert "forfait médecin traitant" in synthesis.value  # previous result kept

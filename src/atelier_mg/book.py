@@ -64,10 +64,23 @@ def _figure(ds: data.Dataset, body: str) -> HTML:
     )
 
 
-def source_table(name: str, columns: dict[str, str] | None = None, where: dict[str, object] | None = None) -> HTML:
+def french_number(value: object, percent: bool = False) -> str:
+    """« 0,5 % », « 12,5 », « 1 000 »: numbers as a French reader expects them."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return str(value)
+    if percent:
+        return f"{value * 100:.1f}".rstrip("0").rstrip(".").replace(".", ",") + "\u202f%"
+    if float(value).is_integer():
+        return format_count(value)
+    return f"{value:.3f}".rstrip("0").replace(".", ",")
+
+
+def source_table(name: str, columns: dict[str, str] | None = None, where: dict[str, object] | None = None,
+                 percent: tuple[str, ...] = ()) -> HTML:
     """A dataset as an HTML table (chosen columns, French headers) with its title and source.
 
-    Ecology tables get a formatted ``pour_1000`` column (single figure or range).
+    Ecology tables get a formatted ``pour_1000`` column (single figure or range); numbers are written
+    the French way, and the ``percent`` columns (proportions) as percentages.
     ``where`` keeps the rows whose columns equal the given values.
     """
     ds = data.load(name)
@@ -79,7 +92,11 @@ def source_table(name: str, columns: dict[str, str] | None = None, where: dict[s
     if "pour_1000_min" in table:
         table = table.assign(pour_1000=format_ranges(table, "pour_1000"))
     columns = columns or {"niveau": "Niveau", "pour_1000": "Pour 1 000, par mois"}
-    shown = table[list(columns)].rename(columns=columns)
+    shown = table[list(columns)].copy()
+    for column in shown.columns:
+        if pd.api.types.is_numeric_dtype(shown[column]):
+            shown[column] = [french_number(v, column in percent) for v in shown[column]]
+    shown = shown.rename(columns=columns)
     return _figure(ds, shown.to_html(index=False, border=0, classes="table atelier-table", escape=True))
 
 

@@ -325,7 +325,21 @@ ACTES = pa.DataFrameSchema(
     strict=True,
 )
 
+NIVEAUX_PREVENTION = pa.DataFrameSchema(
+    {
+        "code": pa.Column(str, one_of(PREVENTION_LEVELS, "niveau"), unique=True),
+        "ordre": pa.Column(int, between(1, 4), unique=True, coerce=True),
+        "niveau": pa.Column(str, non_empty(), unique=True),
+        "definition_referentiel": pa.Column(str, non_empty()),
+        "definition_classique": pa.Column(str, non_empty()),
+        "ecart": pa.Column(str, non_empty()),
+        "reference": pa.Column(str, non_empty()),
+    },
+    strict=True,
+)
+
 SCHEMAS: dict[str, pa.DataFrameSchema] = {
+    "niveaux_prevention": NIVEAUX_PREVENTION,
     "indicateurs_prevention": INDICATEURS_PREVENTION,
     "forfait_mt": FORFAIT_MT,
     "population": POPULATION,
