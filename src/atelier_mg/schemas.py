@@ -338,7 +338,97 @@ NIVEAUX_PREVENTION = pa.DataFrameSchema(
     strict=True,
 )
 
+PROGRAMMES_PERTINENCE = pa.DataFrameSchema(
+    {
+        "numero": pa.Column(int, between(1, 15), unique=True, coerce=True),
+        "champ": pa.Column(str, non_empty()),
+        "objectif": pa.Column(str, non_empty(), unique=True),
+        "cible_valeur": pa.Column(str, pa.Check.str_matches(r"^(\d+(\.\d+)?(;\d+(\.\d+)?)*)?$",
+                                                            error="valeurs séparées par ;"), nullable=True),
+        "cible_unite": pa.Column(str, nullable=True),
+        "sens": pa.Column(str, one_of(["diminuer", "ralentir", "atteindre"], "sens"), nullable=True),
+        "horizon": pa.Column(str, nullable=True),
+        "reference": pa.Column(str, non_empty()),
+    },
+    strict=True,
+)
+
+CHIFFRES = pa.DataFrameSchema(
+    {
+        "indicateur": pa.Column(str, code(r"^[a-z0-9_]+$", "patients_antibiotique"), unique=True),
+        "valeur": pa.Column(float, coerce=True),
+        "unite": pa.Column(str, non_empty()),
+        "annee": pa.Column(int, between(1900, 2100), coerce=True),
+        "libelle": pa.Column(str, non_empty()),
+        "reference": pa.Column(str, non_empty()),
+    },
+    strict=True,
+)
+
+CHIFFRES_SIMPLES = pa.DataFrameSchema(
+    {
+        "parametre": pa.Column(str, code(r"^[a-z0-9_]+$", "bonus_niveau_eur"), unique=True),
+        "valeur": pa.Column(float, coerce=True),
+        "unite": pa.Column(str, non_empty()),
+        "libelle": pa.Column(str, non_empty()),
+        "reference": pa.Column(str, non_empty()),
+    },
+    strict=True,
+)
+
+POLYMEDICATION = pa.DataFrameSchema(
+    {
+        "groupe": pa.Column(str, one_of(["total", "polymedication", "hyperpolymedication"], "groupe"), unique=True),
+        "libelle": pa.Column(str, non_empty()),
+        "patients_millions": pa.Column(float, at_least(0), coerce=True),
+        "rembourse_milliards_eur": pa.Column(float, at_least(0), coerce=True),
+        "part_patients_annoncee": pa.Column(float, between(0, 100), coerce=True),
+        "part_remboursements_annoncee": pa.Column(float, between(0, 100), coerce=True),
+        "reference": pa.Column(str, non_empty()),
+    },
+    strict=True,
+)
+
+_top20 = {
+    "rang": pa.Column(int, between(1, 20), unique=True, coerce=True),
+    "produit": pa.Column(str, non_empty(), unique=True),
+    "dci": pa.Column(str, non_empty()),
+    "classe": pa.Column(str, non_empty()),
+}
+
+TOP20_VOLUME = pa.DataFrameSchema(
+    {
+        **_top20,
+        "boites_millions": pa.Column(float, at_least(0), coerce=True),
+        "rembourse_millions_eur": pa.Column(float, at_least(0), coerce=True),
+        "patients_millions": pa.Column(float, at_least(0), coerce=True),
+        "age_moyen": pa.Column(float, between(0, 120), coerce=True),
+        "boites_par_patient": pa.Column(float, at_least(0), coerce=True),
+        "reference": pa.Column(str, non_empty()),
+    },
+    strict=True,
+)
+
+TOP20_REMBOURSEMENT = pa.DataFrameSchema(
+    {
+        **_top20,
+        "asmr": pa.Column(str, one_of(["", "I", "II", "III", "IV", "V"], "ASMR"), nullable=True),
+        "rembourse_millions_eur": pa.Column(float, at_least(0), coerce=True),
+        "rembourse_moyen_par_patient_eur": pa.Column(float, at_least(0), coerce=True),
+        "age_moyen": pa.Column(float, between(0, 120), coerce=True),
+        "taux_remboursement_moyen": pa.Column(float, between(0, 100), coerce=True),
+        "reference": pa.Column(str, non_empty()),
+    },
+    strict=True,
+)
+
 SCHEMAS: dict[str, pa.DataFrameSchema] = {
+    "programmes_pertinence": PROGRAMMES_PERTINENCE,
+    "indicateurs_chiffres": CHIFFRES,
+    "indicateurs_chiffres_simples": CHIFFRES_SIMPLES,
+    "polymedication": POLYMEDICATION,
+    "top20_volume": TOP20_VOLUME,
+    "top20_remboursement": TOP20_REMBOURSEMENT,
     "niveaux_prevention": NIVEAUX_PREVENTION,
     "indicateurs_prevention": INDICATEURS_PREVENTION,
     "forfait_mt": FORFAIT_MT,
