@@ -422,7 +422,36 @@ TOP20_REMBOURSEMENT = pa.DataFrameSchema(
     strict=True,
 )
 
+TESTS_RAPIDES = pa.DataFrameSchema(
+    {
+        "code": pa.Column(str, code(r"^[a-z_]+$", "angine_adulte"), unique=True),
+        "situation": pa.Column(str, non_empty(), unique=True),
+        "prevalence": pa.Column(float, proportion(), coerce=True),
+        "sensibilite": pa.Column(float, proportion(), coerce=True),
+        "specificite": pa.Column(float, proportion(), coerce=True),
+        "statut": pa.Column(str, one_of(["illustratif", "sourcé"], "statut")),
+        "source": pa.Column(str, non_empty()),
+    },
+    strict=True,
+)
+
+MCISAAC = pa.DataFrameSchema(
+    {
+        "score": pa.Column(int, between(0, 4), unique=True, coerce=True),
+        "libelle": pa.Column(str, non_empty()),
+        "part_patients": pa.Column(float, proportion(), coerce=True),
+        "probabilite_sga": pa.Column(float, proportion(), coerce=True),
+        "statut_part": pa.Column(str, one_of(["illustratif", "sourcé"], "statut")),
+        "source": pa.Column(str, non_empty()),
+    },
+    checks=[pa.Check(lambda df: abs(df["part_patients"].sum() - 1) < 1e-9,
+                     error="la somme des parts de patients doit valoir 1")],
+    strict=True,
+)
+
 SCHEMAS: dict[str, pa.DataFrameSchema] = {
+    "tests_rapides": TESTS_RAPIDES,
+    "mcisaac": MCISAAC,
     "programmes_pertinence": PROGRAMMES_PERTINENCE,
     "indicateurs_chiffres": CHIFFRES,
     "indicateurs_chiffres_simples": CHIFFRES_SIMPLES,
