@@ -205,11 +205,11 @@ def trajectory_chart(annual_reduction: float = 0.05, interactive: bool = False) 
     years = alt.Chart(pd.DataFrame({"annee": range(2024, 2031)})).transform_calculate(
         prescriptions="100 * pow(1 - baisse, datum.annee - 2024)")
     line = years.mark_line(point=True, color="#1b6ca8").encode(
-        x=alt.X("annee:O", title="Année", axis=alt.Axis(labelAngle=0)), y=alt.Y("prescriptions:Q", title="Prescriptions (indice 100 en 2024)",
-                                                  scale=alt.Scale(domain=[40, 105])),
+        x=alt.X("annee:O", title="Année", axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("prescriptions:Q", title="Prescriptions (indice 100 en 2024)", scale=alt.Scale(domain=[40, 105])),
         tooltip=[alt.Tooltip("annee:O", title="Année"), alt.Tooltip("prescriptions:Q", title="Indice", format=".1f")])
     targets = pd.DataFrame({"annee": [2025, 2027], "indice": [100 + fig["objectif_2025"], 100 + fig["objectif_2027"]],
-                            "libelle": [f"objectif {fig['objectif_2025']:+.0f} %", f"objectif {fig['objectif_2027']:+.0f} %"]})
+                            "libelle": [f"objectif {fig[k]:+.0f} %" for k in ("objectif_2025", "objectif_2027")]})
     t = alt.Chart(targets)
     marks = t.mark_point(shape="diamond", size=140, color="#d73027", filled=True).encode(x="annee:O", y="indice:Q")
     tlabels = t.mark_text(dx=10, align="left", color="#d73027").encode(x="annee:O", y="indice:Q", text="libelle:N")

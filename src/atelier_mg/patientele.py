@@ -419,13 +419,19 @@ def parameters() -> dict[str, float]:
     return dict(zip(table["parametre"], table["valeur"], strict=True))
 
 
-def generate(n: int = 1000, seed: int = 2026, reference: dt.date = dt.date(2026, 5, 15)) -> Patientele:
-    """A plausible, entirely fictitious patientèle; the same seed always gives the same patientèle."""
+def generate(n: int = 1000, seed: int = 2026, reference: dt.date = dt.date(2026, 5, 15), min_age: int = 0) -> Patientele:
+    """A plausible, entirely fictitious patientèle; the same seed always gives the same patientèle.
+
+    ``min_age`` restricts it to people of at least that age (e.g. 65 for the polymedication simulator).
+    """
     if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= 20_000:
         raise PatienteleError(f"Le nombre de patients doit être un entier entre 1 et 20 000 (reçu : {n}).")
+    if isinstance(min_age, bool) or not isinstance(min_age, int) or not 0 <= min_age <= 100:
+        raise PatienteleError(f"L'âge minimal doit être un entier entre 0 et 100 (reçu : {min_age}).")
     rng = np.random.default_rng(seed)
     prm = parameters()
     pop = data.load_table("population_france_2018")
+    pop = pop[pop["age_max"] >= min_age].assign(age_min=lambda t: t["age_min"].clip(lower=min_age)).reset_index(drop=True)
     weights = np.concatenate([pop["hommes"].to_numpy(), pop["femmes"].to_numpy()]).astype(float)
     groups = rng.choice(len(weights), size=n, p=weights / weights.sum())
     ald_types = {int(k.removeprefix("ald_type_")): v for k, v in prm.items() if k.startswith("ald_type_")}

@@ -449,7 +449,62 @@ MCISAAC = pa.DataFrameSchema(
     strict=True,
 )
 
+CLASSES_TRAITEMENT = pa.DataFrameSchema(
+    {
+        "code": pa.Column(str, code(r"^[a-z0-9_]+$", "ipp"), unique=True),
+        "classe": pa.Column(str, non_empty(), unique=True),
+        "cout_annuel_eur": pa.Column(float, at_least(0), coerce=True),
+        "a_reevaluer": pa.Column(str, one_of(["oui", "non"], "valeur à réévaluer")),
+        "part_patients_65plus": pa.Column(float, proportion(), coerce=True),
+        "statut": pa.Column(str, one_of(["illustratif", "sourcé"], "statut")),
+        "commentaire": pa.Column(str, nullable=True),
+    },
+    strict=True,
+)
+
+PARAMETRES_ENTIERS = pa.DataFrameSchema(
+    {
+        "parametre": pa.Column(str, code(r"^[a-z0-9_]+$", "seuil_polymedication"), unique=True),
+        "valeur": pa.Column(float, at_least(0), coerce=True),
+        "unite": pa.Column(str, non_empty()),
+        "statut": pa.Column(str, one_of(["illustratif", "sourcé"], "statut")),
+        "source": pa.Column(str, non_empty()),
+    },
+    strict=True,
+)
+
+AGE_BANDS = ("0-15", "16-44", "45-64", "65-74", "75+")
+
+TAUX_STRATES = pa.DataFrameSchema(
+    {
+        "tranche_age": pa.Column(str, one_of(AGE_BANDS, "tranche d'âge")),
+        "sexe": pa.Column(str, one_of(["F", "M"], "sexe")),
+        "ald": pa.Column(str, one_of(["oui", "non"], "valeur ALD")),
+        "c2s": pa.Column(str, one_of(["oui", "non"], "valeur C2S")),
+        "montant_moyen_eur": pa.Column(float, at_least(0), coerce=True),
+    },
+    unique=["tranche_age", "sexe", "ald", "c2s"],
+    strict=True,
+)
+
+PRATIQUE_STRATES = pa.DataFrameSchema(
+    {
+        "tranche_age": pa.Column(str, one_of(AGE_BANDS, "tranche d'âge")),
+        "sexe": pa.Column(str, one_of(["F", "M"], "sexe")),
+        "ald": pa.Column(str, one_of(["oui", "non"], "valeur ALD")),
+        "c2s": pa.Column(str, one_of(["oui", "non"], "valeur C2S")),
+        "patients": pa.Column(int, at_least(0), coerce=True),
+        "montant_observe_eur": pa.Column(float, at_least(0), coerce=True),
+    },
+    unique=["tranche_age", "sexe", "ald", "c2s"],
+    strict=True,
+)
+
 SCHEMAS: dict[str, pa.DataFrameSchema] = {
+    "taux_strates": TAUX_STRATES,
+    "pratique_strates": PRATIQUE_STRATES,
+    "classes_traitement": CLASSES_TRAITEMENT,
+    "parametres_entiers": PARAMETRES_ENTIERS,
     "tests_rapides": TESTS_RAPIDES,
     "mcisaac": MCISAAC,
     "programmes_pertinence": PROGRAMMES_PERTINENCE,
