@@ -116,3 +116,33 @@ def test_prevention_chapter_renders_indicators_and_vignettes_from_the_data(built
     for dashboard in ("depistage", "patientele", "classer_prevention"):
         assert f"/voila/render/{dashboard}.ipynb" in page
     assert "illustratif" in page
+
+
+def test_pertinence_chapters_render_their_data(built_book):
+    import html as html_lib
+
+    from atelier_mg import data
+
+    def page(name: str) -> str:
+        return html_lib.unescape((built_book / "book" / f"{name}.html").read_text())
+
+    pertinence = page("pertinence")
+    for row in data.load_table("programmes_pertinence_2024").itertuples():
+        assert row.objectif in pertinence
+    assert "/voila/render/sobriete.ipynb" in pertinence
+    antibiotiques = page("antibiotiques")
+    assert "26,8" in antibiotiques and "/voila/render/tester_ou_traiter.ipynb" in antibiotiques
+    assert antibiotiques.count('class="atelier-graphique"') == 2  # test-or-treat and the trajectory
+    poly = page("polymedication")
+    for product in data.load_table("top20_medicaments_volume")["produit"]:
+        assert product in poly
+    assert "14" in poly and "12" in poly and "METHADONE" in poly
+    sobriete = page("sobriete")
+    assert "0,92" in sobriete and "/voila/render/sobriete.ipynb" in sobriete
+
+
+def test_glued_numbers_are_printed_as_text(built_book):
+    """A glued « 13,3 » must not come out as the tuple (13, 3) (myst-nb evaluates text/plain)."""
+    for page in (built_book / "book").glob("*.html"):
+        pasted = re.findall(r'pasted-text">([^<]*)<', page.read_text())
+        assert not [p for p in pasted if re.fullmatch(r"\(\d+, \d+\)", p)], page.name

@@ -195,3 +195,16 @@ def test_screening_dashboard_recomputes_the_cascade(page, server):
     expect(page.locator(".atelier-note")).to_contain_text("illustratif")
     expect(chart).to_contain_text(f"88,5{NNBSP}%")
     assert not page.failures, page.failures
+
+
+def test_tester_ou_traiter_dashboard(page, server):
+    page.goto(f"{server}/voila/render/tester_ou_traiter.ipynb")
+    table = page.locator(".atelier-tableau")
+    expect(table).to_contain_text("Test si score ≥ seuil", timeout=90_000)
+    expect(page.locator(".atelier-figure .atelier-graphique[data-atelier-rendu=ok] svg")).to_contain_text("Comparer")
+    before = table.inner_text()
+    page.locator(".atelier-situation select").select_option(label="Suspicion de cystite de la femme (bandelette urinaire)")
+    expect(table).not_to_contain_text("Test si score ≥ seuil", timeout=30_000)
+    expect(table).to_contain_text("660")  # 1,000 women, prevalence 60 %, Se 90 %, Sp 70 %: 540 + 120 antibiotics
+    assert table.inner_text() != before
+    assert not page.failures, page.failures

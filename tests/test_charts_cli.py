@@ -89,3 +89,13 @@ def test_jupyterlab_serves_the_chart_library_offline(tmp_path):
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+def test_inputs_digest_changes_with_package_or_data(tmp_path):
+    for folder in ("src/atelier_mg", "data"):
+        (tmp_path / folder).mkdir(parents=True)
+        (tmp_path / folder / "f.txt").write_text("a")
+    first = cli.inputs_digest(tmp_path)
+    assert cli.inputs_digest(tmp_path) == first
+    (tmp_path / "data" / "f.txt").write_text("b")
+    assert cli.inputs_digest(tmp_path) != first

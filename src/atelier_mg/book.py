@@ -19,10 +19,8 @@ DASHBOARD_PREFIX = "/voila/render/"
 
 
 class Text(str):
-    """A string whose repr is itself, so that ``{glue:text}`` shows it without quotes."""
-
-    def __repr__(self) -> str:  # noqa: D105
-        return str(self)
+    """Already formatted text for ``{glue:text}`` (myst-nb strips the quotes of a string's repr with
+    ``literal_eval``; a bare « 13,3 » would be read as the tuple (13, 3))."""
 
 
 def figures(name: str) -> dict[str, Text]:

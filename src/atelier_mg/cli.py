@@ -58,12 +58,34 @@ def book_is_stale(root: Path) -> bool:
     return False
 
 
+def inputs_digest(root: Path) -> str:
+    """Hash of what executed chapters depend on besides their own text: the package and the data.
+
+    jupyter-cache keys on the notebook's code only, so a change in ``src/`` or ``data/`` must clear it.
+    """
+    import hashlib
+
+    h = hashlib.sha256()
+    for folder in ("src/atelier_mg", "data"):
+        for f in sorted((root / folder).rglob("*")):
+            if f.is_file() and "__pycache__" not in f.parts:
+                h.update(str(f.relative_to(root)).encode())
+                h.update(f.read_bytes())
+    return h.hexdigest()
+
+
 def build(root: Path, clean: bool = False) -> None:
     """Build the book to ``_build/html`` (executed notebooks cached, warnings are errors)."""
     from .server import jupyter_env
 
     if clean:
         shutil.rmtree(root / "_build", ignore_errors=True)
+    stamp = root / "_build" / ".atelier-inputs"
+    digest = inputs_digest(root)
+    if not stamp.exists() or stamp.read_text() != digest:
+        # Package or data changed: cached outputs may be stale.
+        shutil.rmtree(root / "_build" / ".jupyter_cache", ignore_errors=True)
+        shutil.rmtree(root / "_build" / ".doctrees", ignore_errors=True)
     print(f"Construction du livre dans {root / '_build' / 'html'} …", flush=True)
     cmd = [_tool("jupyter-book"), "build", str(root), "-n", "-W", "--keep-going"]
     result = subprocess.run(cmd, cwd=root, env=jupyter_env())
@@ -73,6 +95,7 @@ def build(root: Path, clean: bool = False) -> None:
         raise CliError(f"La construction du livre a échoué (code {result.returncode}) : voir les messages ci-dessus.{hint}")
     # Sphinx leaves the index untouched when nothing changed: mark the build as fresh.
     (root / "_build" / "html" / "index.html").touch()
+    stamp.write_text(digest)
     print("Livre construit : _build/html/index.html", flush=True)
 
 
