@@ -207,4 +207,11 @@ def test_tester_ou_traiter_dashboard(page, server):
     expect(table).not_to_contain_text("Test si score ≥ seuil", timeout=30_000)
     expect(table).to_contain_text("660")  # 1,000 women, prevalence 60 %, Se 90 %, Sp 70 %: 540 + 120 antibiotics
     assert table.inner_text() != before
+    # The trajectory chart recomputes in the page when its slider moves.
+    trajectory = page.locator(".atelier-graphique[data-atelier-rendu=ok]", has_text="Trajectoire").locator("svg")
+    expect(trajectory).to_be_visible(timeout=30_000)
+    before_svg = trajectory.inner_html()
+    slider = page.locator("input[type=range][name=baisse]")
+    slider.evaluate("el => { el.value = '0.15'; el.dispatchEvent(new Event('input', {bubbles: true})); }")
+    page.wait_for_function("([el, old]) => el.innerHTML !== old", arg=[trajectory.element_handle(), before_svg])
     assert not page.failures, page.failures

@@ -29,6 +29,12 @@ def test_source_figures_are_those_of_the_cnam_talk():
     rem = data.load_table("top20_medicaments_remboursement").set_index("produit")
     assert rem.loc["VYNDAQEL", "rembourse_moyen_par_patient_eur"] == 66671 and rem.loc["HEMLIBRA", "asmr"] == "II"
     assert round(rem["rembourse_millions_eur"].sum()) == 7250
+    med = data.load_table("medicaments_chiffres_2024").set_index("indicateur")["valeur"]
+    assert (med["remboursement_moyen_assure"], med["consommateurs_ipp"], med["consommateurs_palier2"]) == (410, 16, 11)
+    assert (med["ipp_age_seuil"], med["ipp_duree_seuil"]) == (65, 8)
+    scores = ab.score_table()
+    assert list(scores["probabilite_sga"]) == [0.08, 0.14, 0.23, 0.37, 0.55]  # Fine et al. 2012
+    assert set(data.load_table("tests_rapides")["statut"]) == {"illustratif"}
     rules = sb.bonus_rules()
     assert (rules["bonus_niveau_eur"], rules["part_beneficiaires_niveau"], rules["baisse_minimale_evolution"]) == (1000, 30, 10)
 
