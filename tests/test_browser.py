@@ -215,3 +215,22 @@ def test_tester_ou_traiter_dashboard(page, server):
     slider.evaluate("el => { el.value = '0.15'; el.dispatchEvent(new Event('input', {bubbles: true})); }")
     page.wait_for_function("([el, old]) => el.innerHTML !== old", arg=[trajectory.element_handle(), before_svg])
     assert not page.failures, page.failures
+
+
+DASHBOARDS = sorted(p.stem for p in (__import__("conftest").ROOT / "dashboards").glob("*.ipynb"))
+
+
+@pytest.mark.parametrize("name", DASHBOARDS)
+def test_every_dashboard_renders_in_french_without_errors(page, server, name):
+    page.goto(f"{server}/voila/render/{name}.ipynb")
+    expect(page.locator(".jupyter-widgets").first).to_be_visible(timeout=90_000)
+    expect(page.locator("h1").first).to_be_visible()
+    page.wait_for_load_state("networkidle")
+    body = page.locator("body").inner_text()
+    for word in ("Traceback", "Error", "Exception", "NameError"):
+        assert word not in body, (name, word)
+    assert page.locator("html").get_attribute("lang") == "fr"
+    link = page.locator("a[href^='/livre/book/']")
+    assert link.count() == 1  # link back to the chapter, which exists
+    assert page.request.get(server + link.get_attribute("href")).status == 200
+    assert not page.failures, page.failures
