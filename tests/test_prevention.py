@@ -98,6 +98,8 @@ def test_two_year_interval_and_exclusion():
 def test_cervical_screening_depends_on_age():
     young = patient(D(1999, 1, 1), cytologie_col=[D(2023, 6, 1)])
     assert pt.indicator_status("doccu", young, REF) == "Validé"
+    # Before 30, an HPV test does not validate (cytology only).
+    assert pt.indicator_status("doccu", patient(D(1999, 1, 1), test_hpv_col=[D(2025, 6, 1)]), REF) == "Non validé"
     assert pt.indicator_status("doccu", patient(D(1999, 1, 1), cytologie_col=[D(2023, 5, 1)]), REF) == "Non validé"
     older = patient(D(1980, 1, 1), test_hpv_col=[D(2021, 6, 1)])
     assert pt.indicator_status("doccu", older, REF) == "Validé"
@@ -134,6 +136,9 @@ def test_child_vaccines_count_doses_by_age_at_injection():
     assert pt.indicator_status("ror", late, REF) == "Non validé"
     assert pt.indicator_status("ror", patient(D(2025, 2, 1)), REF) == "Non concerné"  # 15 months
     assert pt.indicator_status("meningocoque_c", patient(D(2025, 1, 1), vaccin_meningocoque_c=[D(2025, 6, 1)]), REF) == "Validé"
+    acwy = patient(D(2025, 3, 1), vaccin_meningocoque_acwy=[D(2025, 9, 2)])  # 2025 schedule
+    assert pt.indicator_status("meningocoque_c", acwy, REF) == "Validé"
+    assert pt.indicator_status("meningocoque_c", patient(D(2025, 3, 1)), REF) == "Non validé"
     teen = patient(D(2013, 1, 1), vaccin_hpv=[D(2023, 2, 1), D(2024, 3, 1)])
     assert pt.indicator_status("hpv", teen, REF) == "Validé"
     assert pt.indicator_status("hpv", patient(D(2013, 1, 1), vaccin_hpv=[D(2022, 12, 1), D(2024, 3, 1)]), REF) == "Non validé"

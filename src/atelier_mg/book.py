@@ -94,6 +94,8 @@ def source_table(name: str, columns: dict[str, str] | None = None, where: dict[s
     for column in shown.columns:
         if pd.api.types.is_numeric_dtype(shown[column]):
             shown[column] = [french_number(v, column in percent) for v in shown[column]]
+        else:
+            shown[column] = shown[column].fillna("—").replace("", "—")
     shown = shown.rename(columns=columns)
     return _figure(ds, shown.to_html(index=False, border=0, classes="table atelier-table", escape=True))
 

@@ -37,6 +37,7 @@ ACTS = {
     "vaccin_pneumocoque_20": "Vaccin pneumococcique 20-valent",
     "vaccin_ror": "Vaccin ROR (une dose)",
     "vaccin_meningocoque_c": "Vaccin contre le méningocoque C (une dose)",
+    "vaccin_meningocoque_acwy": "Vaccin contre les méningocoques ACWY (une dose)",
     "vaccin_hpv": "Vaccin HPV (une dose)",
     "test_ccr": "Test de recherche de sang dans les selles",
     "mammographie": "Mammographie de dépistage",
@@ -140,10 +141,11 @@ def _pneumococcus(p: Patient, ref: dt.date) -> str:
     return _status(concerned, bool(p.dates("vaccin_pneumocoque_20", ref)))
 
 
-def _child_doses(act: str, months: tuple[int, int], max_age_months: int, doses: int):
+def _child_doses(acts: tuple[str, ...], months: tuple[int, int], max_age_months: int, doses: int):
+    """Children of an age window who received enough doses of any of ``acts`` before an age."""
     def rule(p: Patient, ref: dt.date) -> str:
         concerned = months[0] <= age_months(p.birth, ref) <= months[1]
-        given = [d for d in p.dates(act, ref) if age_months(p.birth, d) <= max_age_months]
+        given = [d for act in acts for d in p.dates(act, ref) if age_months(p.birth, d) <= max_age_months]
         return _status(concerned, len(given) >= doses)
     return rule
 
@@ -167,7 +169,7 @@ def _cervical(p: Patient, ref: dt.date) -> str:
     cytology = within_months(p.dates("cytologie_col", ref), ref, 36)
     hpv = within_months(p.dates("test_hpv_col", ref), ref, 60)
     if age < 30:
-        validated = bool(cytology or within_months(p.dates("test_hpv_col", ref), ref, 36))
+        validated = bool(cytology)  # before 30, cytology only (source 003 l. 196)
     else:
         validated = bool(hpv or cytology)
     return _status(concerned, validated, "doccu" in p.exclusions)
@@ -208,8 +210,9 @@ RULES: dict[str, Callable[[Patient, dt.date], str]] = {
     "grippe": _seasonal("grippe", "vaccin_grippe"),
     "covid": _seasonal("covid", "vaccin_covid"),
     "pneumocoque": _pneumococcus,
-    "ror": _child_doses("vaccin_ror", (16, 35), 24, 2),
-    "meningocoque_c": _child_doses("vaccin_meningocoque_c", (5, 23), 12, 1),
+    "ror": _child_doses(("vaccin_ror",), (16, 35), 24, 2),
+    # The C valence is also in the MenACWY vaccine that replaced MenC for infants in 2025.
+    "meningocoque_c": _child_doses(("vaccin_meningocoque_c", "vaccin_meningocoque_acwy"), (5, 23), 12, 1),
     "hpv": _hpv,
     "doccr": _cancer_screening("doccr", "test_ccr", "FM", (50, 74), 24),
     "docs": _cancer_screening("docs", "mammographie", "F", (50, 74), 24),
@@ -511,7 +514,10 @@ def generate(n: int = 1000, seed: int = 2026, reference: dt.date = dt.date(2026,
             elif rng.random() < 0.5:
                 add("vaccin_ror", at_age_months(birth, 12))
         if months >= 5 and rng.random() < prm["meningocoque_c_nourrisson"]:
-            add("vaccin_meningocoque_c", at_age_months(birth, 5))
+            if birth >= dt.date(2025, 1, 1):  # MenACWY at 6 months in the 2025 schedule
+                add("vaccin_meningocoque_acwy", at_age_months(birth, 6))
+            else:
+                add("vaccin_meningocoque_c", at_age_months(birth, 5))
         if age >= 11:
             hpv = prm["hpv_filles"] if sex == "F" else prm["hpv_garcons"]
             if rng.random() < hpv:
