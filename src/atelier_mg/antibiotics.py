@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import altair as alt
 import pandas as pd
 
-from . import data
+from . import data, ui
 from .ecology import format_count
 
 RESULTS = ("Antibiotiques prescrits", "Infections non traitées", "Antibiotiques sans infection")
@@ -281,7 +281,7 @@ def simulator(situation: str = "angine_adulte"):
             else:
                 outcomes = test_or_treat(int(n.value), float(prev.value), float(se.value), float(sp.value))
         except AntibioticError as exc:
-            result.value = f"<p role='alert' style='color:#b00020'>{html.escape(str(exc))}</p>"
+            result.value = ui.message(exc)
             return
         with figure:
             figure.clear_output(wait=True)

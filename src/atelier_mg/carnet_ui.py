@@ -15,16 +15,13 @@ from IPython.display import display
 
 from . import carnet as cm
 from . import carnet_charts as cc
-from . import charts
+from . import charts, ui
 
 EXAMPLE = Path(__file__).parent / "share" / "exemples" / "carnet_exemple.json"
 WIDE = {"description_width": "11em"}
 
 
-def _alert(text: str, ok: bool = False) -> str:
-    colour = "#1b6e2e" if ok else "#b00020"
-    role = "status" if ok else "alert"
-    return f"<p role='{role}' style='color:{colour}; white-space:pre-wrap'>{html.escape(text)}</p>"
+_alert = ui.message
 
 
 def _options(kind: str, label: str = "libelle_court") -> list[tuple[str, str]]:

@@ -8,14 +8,13 @@ and the studies do not give the number of distinct persons over a year.
 
 from __future__ import annotations
 
-import html
 import math
 from dataclasses import dataclass
 
 import altair as alt
 import pandas as pd
 
-from . import data
+from . import data, ui
 
 SCHEMA = "ecologie"
 DEFAULT_DATASET = "ecologie_white_1961"
@@ -284,7 +283,7 @@ def simulator(dataset: str = DEFAULT_DATASET, population: int = 60_000, months: 
             ds = data.load(study.value)
             result = simulate(ds.table, pop.value, dur.value)
         except (SimulationError, data.DataError) as exc:
-            message.value = f"<p role='alert' style='color:#b00020'>{html.escape(str(exc))}</p>"
+            message.value = ui.message(exc)
             return
         message.value = ""
         description.value = f"<p>{describe(result, pop.value, dur.value, ds.meta.get('etude', ds.name))}</p>"

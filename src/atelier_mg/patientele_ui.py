@@ -11,6 +11,7 @@ import altair as alt
 import pandas as pd
 
 from . import patientele as pt
+from . import ui
 from .ecology import format_count
 
 
@@ -113,29 +114,27 @@ def dashboard():
 
     def on_generate(_) -> None:
         if ref.value is None:
-            message.value = "<p role='alert' style='color:#b00020'>Choisissez une date de calcul.</p>"
+            message.value = ui.message("Choisissez une date de calcul.")
             return
         try:
             pat = pt.generate(int(n.value), seed=int(seed.value), reference=ref.value)
         except pt.PatienteleError as exc:
-            message.value = f"<p role='alert' style='color:#b00020'>{html.escape(str(exc))}</p>"
+            message.value = ui.message(exc)
             return
         message.value = ""
         show(pat, f"patientèle fictive de {n.value} patients (graine {seed.value}) au {ref.value.strftime('%d/%m/%Y')}")
 
     def on_load(_) -> None:
         if not up_p.value or not up_a.value:
-            message.value = ("<p role='alert' style='color:#b00020'>Choisissez les deux fichiers : patients.csv "
-                             "et actes.csv.</p>")
+            message.value = ui.message("Choisissez les deux fichiers : patients.csv et actes.csv.")
             return
         try:
             pat = pt.read_csv_pair(io.BytesIO(bytes(up_p.value[0]["content"])),
                                    io.BytesIO(bytes(up_a.value[0]["content"])), ref.value or dt.date.today())
         except pt.PatienteleError as exc:
-            message.value = (f"<pre role='alert' style='color:#b00020; white-space:pre-wrap'>{html.escape(str(exc))}\n"
-                             "Le tableau affiché précédemment est conservé.</pre>")
+            message.value = ui.message(f"{exc}\nLe tableau affiché précédemment est conservé.")
             return
-        message.value = "<p role='status' style='color:#1b6e2e'>Fichiers chargés.</p>"
+        message.value = ui.message("Fichiers chargés.", ok=True)
         show(pat, f"fichiers {up_p.value[0]['name']} et {up_a.value[0]['name']}")
 
     gen.on_click(on_generate)

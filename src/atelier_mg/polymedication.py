@@ -9,7 +9,6 @@ hyperpolymedicated patients are close to those published by the Cnam.
 from __future__ import annotations
 
 import datetime as dt
-import html
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -17,7 +16,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from . import data, patientele
+from . import data, patientele, ui
 from .ecology import format_count
 
 FRAILTY_SD = 0.43  # log-normal spread of the number of treatments between patients (calibration)
@@ -197,7 +196,7 @@ def simulator():
         try:
             state["before"] = generate(int(n.value), seed=int(seed.value))
         except PolymedicationError as exc:
-            message.value = f"<p role='alert' style='color:#b00020'>{html.escape(str(exc))}</p>"
+            message.value = ui.message(exc)
             return
         message.value = ""
         refresh()

@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass
 import altair as alt
 import pandas as pd
 
-from . import data
+from . import data, ui
 from .ecology import format_count
 
 PRESETS_DATASET = "presets_depistage"
@@ -293,7 +293,7 @@ def simulator(preset: str = "soins_primaires"):
         try:
             s = Scenario(population=int(pop.value), **{k: float(v.value) for k, v in sliders.items()})
         except ScreeningError as exc:
-            message.value = f"<p role='alert' style='color:#b00020'>{html.escape(str(exc))}</p>"
+            message.value = ui.message(exc)
             return
         message.value = ""
         r = cascade(s)

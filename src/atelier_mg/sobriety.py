@@ -8,7 +8,6 @@ for the same patients.
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -16,7 +15,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from . import data, patientele
+from . import data, patientele, ui
 from .ecology import format_count
 from .schemas import AGE_BANDS
 
@@ -180,7 +179,7 @@ def simulator():
             practice = practice_from_patientele(pat, float(factor.value), seed=int(seed.value))
             ind = indicator(practice)
         except (SobrietyError, patientele.PatienteleError, data.DataError) as exc:
-            summary.value = f"<p role='alert' style='color:#b00020'>{html.escape(str(exc))}</p>"
+            summary.value = ui.message(exc)
             return
         b = bonuses(ind.ratio, float(previous.value) or None, ind.patients, distribution)
         pct = percentile(ind.ratio, distribution)
