@@ -165,8 +165,7 @@ def static_chart(n: int = 1000, prevalence: float = 0.2, sensitivity: float = 0.
 # -- trajectory of prescriptions ---------------------------------------------------------------------
 
 def national_figures() -> dict[str, float]:
-    table = data.load_table("antibiotiques_france")
-    return dict(zip(table["indicateur"], table["valeur"], strict=True))
+    return data.mapping("antibiotiques_france", "indicateur", "valeur")
 
 
 def trajectory(annual_reduction: float, start_year: int = 2024, end_year: int = 2030, base: float = 100.0) -> pd.DataFrame:

@@ -55,6 +55,12 @@ def referentials() -> dict[str, pd.DataFrame]:
     }
 
 
+def labels(kind: str, column: str) -> dict[str, str]:
+    """Code → label of a referential table (e.g. ``labels("familles", "libelle_court")``)."""
+    table = referentials()[kind]
+    return dict(zip(table["code"], table[column], strict=True))
+
+
 def _codes(kind: str) -> list[str]:
     return list(referentials()[kind]["code"])
 
@@ -315,10 +321,8 @@ class Carnet:
 
 def traces_table(carnet: Carnet) -> pd.DataFrame:
     """The traces as a table with French headers (portfolio CSV export)."""
-    ref = referentials()
-    fam = dict(zip(ref["familles"]["code"], ref["familles"]["libelle_court"], strict=True))
-    comp = dict(zip(ref["competences"]["code"], ref["competences"]["libelle_court"], strict=True))
-    lvl = dict(zip(ref["niveaux"]["code"], ref["niveaux"]["niveau"], strict=True))
+    fam, comp = labels("familles", "libelle_court"), labels("competences", "libelle_court")
+    lvl = labels("niveaux", "niveau")
     rows = [
         {
             "Identifiant": t.id,
@@ -376,7 +380,7 @@ def assessment_table(carnet: Carnet) -> pd.DataFrame:
 
 def assessment_gaps(table: pd.DataFrame) -> list[str]:
     """French sentences for competencies where the two ratings differ or one is missing."""
-    levels = dict(zip(referentials()["niveaux"]["code"], referentials()["niveaux"]["niveau"], strict=True))
+    levels = labels("niveaux", "niveau")
     out = []
     for row in table.itertuples():
         if row.auto is None and row.msu is None:

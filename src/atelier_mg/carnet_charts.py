@@ -83,9 +83,7 @@ def radar_chart(table: pd.DataFrame) -> alt.LayerChart:
 
 def coverage_chart(grid: pd.DataFrame) -> alt.LayerChart:
     """Heatmap families × competencies; empty cells stand out as what has not been met yet."""
-    ref = cm.referentials()
-    fam = dict(zip(ref["familles"]["code"], ref["familles"]["libelle_court"], strict=True))
-    comp = dict(zip(ref["competences"]["code"], ref["competences"]["libelle_court"], strict=True))
+    fam, comp = cm.labels("familles", "libelle_court"), cm.labels("competences", "libelle_court")
     long = grid.stack().rename("traces").reset_index()
     long["famille_libelle"] = [f"{c} {fam[c]}" for c in long["famille"]]
     long["competence_libelle"] = [f"{c} {comp[c]}" for c in long["competence"]]
@@ -136,20 +134,30 @@ def _png(chart: alt.TopLevelMixin) -> bytes:
     return vlc.vegalite_to_png(chart.to_dict(), scale=2, format_locale=FORMAT_LOCALE_FR)
 
 
+def gaps_html(table: pd.DataFrame) -> str:
+    """The assessment gaps as an HTML list (printable summary and review dashboard)."""
+    items = "".join(f"<li>{html.escape(g)}</li>" for g in cm.assessment_gaps(table))
+    return f"<ul>{items or '<li>Aucun écart entre les deux évaluations.</li>'}</ul>"
+
+
+def missing_html(grid: pd.DataFrame) -> dict[str, str]:
+    """Families and competencies not yet met, each as an HTML list."""
+    missing = cm.not_yet_met(grid)
+    fam, comp = cm.labels("familles", "famille"), cm.labels("competences", "competence")
+    f = "".join(f"<li>{c} — {html.escape(fam[c])}</li>" for c in missing["familles"])
+    c = "".join(f"<li>{k} — {html.escape(comp[k])}</li>" for k in missing["competences"])
+    return {"familles": f"<ul>{f or '<li>Toutes rencontrées.</li>'}</ul>",
+            "competences": f"<ul>{c or '<li>Toutes mobilisées.</li>'}</ul>"}
+
+
 def summary_html(carnet: cm.Carnet, radar_svg: str | None = None, grid_svg: str | None = None) -> str:
     """One printable, self-contained HTML page: radar, gaps, grid, not-yet-met, traces."""
-    ref = cm.referentials()
     table = cm.assessment_table(carnet)
     grid = cm.coverage(carnet)
-    missing = cm.not_yet_met(grid)
-    fam = dict(zip(ref["familles"]["code"], ref["familles"]["famille"], strict=True))
-    comp = dict(zip(ref["competences"]["code"], ref["competences"]["competence"], strict=True))
+    missing = missing_html(grid)
     radar_svg = radar_svg or _svg(radar_chart(table))
     grid_svg = grid_svg or _svg(coverage_chart(grid))
     e = html.escape
-    gaps = "".join(f"<li>{e(g)}</li>" for g in cm.assessment_gaps(table)) or "<li>Aucun écart.</li>"
-    miss_f = "".join(f"<li>{e(c)} — {e(fam[c])}</li>" for c in missing["familles"]) or "<li>Toutes rencontrées.</li>"
-    miss_c = "".join(f"<li>{e(c)} — {e(comp[c])}</li>" for c in missing["competences"]) or "<li>Toutes mobilisées.</li>"
     traces = cm.traces_table(carnet).drop(columns=["Identifiant"])
     traces_html = traces.to_html(index=False, border=0, classes="traces", escape=True) if len(traces) else "<p>Aucune trace.</p>"
     who = e(carnet.interne) if carnet.interne else "interne"
@@ -170,11 +178,11 @@ table.traces th, table.traces td {{ border: 1px solid #bbb; padding: 3px 5px; ve
 Référentiel des compétences : CMG 2025 ; familles de situations : Attali et al., Exercer 2013.</p>
 <h2>Auto-évaluation et évaluation du MSU</h2>
 <figure>{radar_svg}<figcaption>Anneaux : novice, intermédiaire, compétent (centre : non évalué).</figcaption></figure>
-<h3>Écarts et compétences à évaluer</h3><ul>{gaps}</ul>
+<h3>Écarts et compétences à évaluer</h3>{gaps_html(table)}
 <h2>Grille de synthèse familles × compétences</h2>
 <figure>{grid_svg}</figure>
-<h3>Familles de situations pas encore rencontrées</h3><ul>{miss_f}</ul>
-<h3>Compétences pas encore mobilisées dans une trace</h3><ul>{miss_c}</ul>
+<h3>Familles de situations pas encore rencontrées</h3>{missing["familles"]}
+<h3>Compétences pas encore mobilisées dans une trace</h3>{missing["competences"]}
 <h2>Traces d'apprentissage</h2>
 {traces_html}
 </body></html>"""

@@ -76,24 +76,13 @@ class SynthesisView:
         with self.radar:
             self.radar.clear_output(wait=True)
             display(cc.radar_chart(table))
-        gaps = cm.assessment_gaps(table)
-        self.gaps.value = "<h4>Écarts et compétences à évaluer</h4><ul>" + (
-            "".join(f"<li>{html.escape(g)}</li>" for g in gaps) or "<li>Aucun écart entre les deux évaluations.</li>"
-        ) + "</ul>"
+        self.gaps.value = "<h4>Écarts et compétences à évaluer</h4>" + cc.gaps_html(table)
         with self.grid:
             self.grid.clear_output(wait=True)
             display(cc.coverage_chart(grid))
-        ref = cm.referentials()
-        fam = dict(zip(ref["familles"]["code"], ref["familles"]["famille"], strict=True))
-        comp = dict(zip(ref["competences"]["code"], ref["competences"]["competence"], strict=True))
-        missing = cm.not_yet_met(grid)
-        self.missing.value = (
-            "<h4>Familles de situations pas encore rencontrées</h4><ul>"
-            + ("".join(f"<li>{c} — {html.escape(fam[c])}</li>" for c in missing["familles"]) or "<li>Toutes rencontrées.</li>")
-            + "</ul><h4>Compétences pas encore mobilisées dans une trace</h4><ul>"
-            + ("".join(f"<li>{c} — {html.escape(comp[c])}</li>" for c in missing["competences"]) or "<li>Toutes.</li>")
-            + "</ul>"
-        )
+        missing = cc.missing_html(grid)
+        self.missing.value = ("<h4>Familles de situations pas encore rencontrées</h4>" + missing["familles"]
+                              + "<h4>Compétences pas encore mobilisées dans une trace</h4>" + missing["competences"])
 
 
 def _trace_label(t: cm.Trace) -> str:

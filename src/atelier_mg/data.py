@@ -161,3 +161,9 @@ def load(name: str) -> Dataset:
 def load_table(name: str) -> pd.DataFrame:
     """Shortcut for exercises: the validated table only."""
     return load(name).table
+
+
+def mapping(name: str, key: str, value: str) -> dict[Any, Any]:
+    """Two columns of a dataset as a dictionary (parameter tables: name → value)."""
+    table = load_table(name)
+    return dict(zip(table[key], table[value], strict=True))

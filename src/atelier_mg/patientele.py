@@ -418,8 +418,7 @@ def write_csv_pair(pat: Patientele, folder: str | Path) -> tuple[Path, Path]:
 
 @lru_cache(maxsize=1)
 def parameters() -> dict[str, float]:
-    table = data.load_table("parametres_patientele")
-    return dict(zip(table["parametre"], table["valeur"], strict=True))
+    return data.mapping("parametres_patientele", "parametre", "valeur")
 
 
 def generate(n: int = 1000, seed: int = 2026, reference: dt.date = dt.date(2026, 5, 15), min_age: int = 0) -> Patientele:

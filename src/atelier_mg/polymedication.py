@@ -34,8 +34,7 @@ def classes() -> pd.DataFrame:
 
 @lru_cache(maxsize=1)
 def settings() -> dict[str, float]:
-    table = data.load_table("parametres_polymedication")
-    return dict(zip(table["parametre"], table["valeur"], strict=True))
+    return data.mapping("parametres_polymedication", "parametre", "valeur")
 
 
 def national() -> pd.DataFrame:

@@ -34,8 +34,7 @@ def national_rates() -> pd.DataFrame:
 
 @lru_cache(maxsize=1)
 def bonus_rules() -> dict[str, float]:
-    table = data.load_table("dispositif_sobriete_2024")
-    return dict(zip(table["parametre"], table["valeur"], strict=True))
+    return data.mapping("dispositif_sobriete_2024", "parametre", "valeur")
 
 
 def age_band(age: int) -> str:
