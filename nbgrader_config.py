@@ -9,7 +9,7 @@ from pathlib import Path
 
 import nbgrader.server_extensions.formgrader as _formgrader
 
-import atelier_mg
+import atelier_mg.grading
 
 c = get_config()  # noqa: F821 (provided by nbgrader)
 
@@ -32,7 +32,7 @@ c.ExecutePreprocessor.timeout = 60
 # Retours aux internes : gabarit nbgrader sans MathJax chargé depuis un CDN.
 c.HTMLExporter.template_name = "feedback_hors_ligne"
 c.HTMLExporter.extra_template_basedirs = [
-    str(Path(atelier_mg.__file__).parent / "share" / "nbgrader" / "templates"),
+    str(Path(atelier_mg.grading.__file__).parent / "templates"),
     str(Path(_formgrader.__file__).parent / "templates"),
 ]
 
@@ -40,7 +40,7 @@ c.HTMLExporter.extra_template_basedirs = [
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor  # noqa: E402
 from nbgrader.preprocessors import ClearHiddenTests, GetGrades  # noqa: E402
 
-from atelier_mg.grading import HideHiddenTestFailures  # noqa: E402
+from atelier_mg.grading.feedback import HideHiddenTestFailures  # noqa: E402
 
 c.GenerateFeedback.preprocessors = [GetGrades, HideHiddenTestFailures, ClearHiddenTests, CSSHTMLHeaderPreprocessor]
 

@@ -1,8 +1,9 @@
-"""Fixtures partagées : racine du dépôt, environnement des outils, livre construit, serveur lancé."""
+"""Fixtures partagées : racine du dépôt, environnement des outils, livre construit, serveur lancé, navigateur."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -11,8 +12,9 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Page, sync_playwright
 
-from atelier_mg.server import jupyter_env
+from atelier_mg.serving.environment import jupyter_env
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -78,3 +80,41 @@ def server(built_book, tmp_path_factory):
             proc.kill()
     text = log.read_text()
     assert "Traceback" not in text, text[-3000:]
+
+
+# -- real browser (Debian chromium, no network) -------------------------------------------------
+
+NNBSP = "\u202f"  # French thousands separator used in every count
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    """A fresh page whose context records every request and every failed response."""
+    context = browser.new_context(viewport={"width": 1280, "height": 1000}, locale="fr-FR")
+    pg = context.new_page()
+    pg.requests = []
+    pg.failures = []
+    # Recorded on the context, so that tabs opened by links are checked too.
+    context.on("request", lambda r: pg.requests.append(r.url))
+    context.on("response", lambda r: r.status >= 400 and pg.failures.append(f"{r.status} {r.url}"))
+    yield pg
+    context.close()
+    outside = [u for u in pg.requests if not (u.startswith(server + "/") or u.startswith(("data:", "blob:")))]
+    assert not outside, f"requêtes hors de 127.0.0.1 : {outside}"
+
+
+def chart_text(pg: Page, scope: str = "") -> str:
+    return pg.locator(f"{scope} .atelier-graphique[data-atelier-rendu=ok] svg").last.text_content()

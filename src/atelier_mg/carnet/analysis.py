@@ -1,0 +1,89 @@
+"""Analyses du carnet (fonctions pures) : tableau des traces, grille de couverture, écarts d'évaluation."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .model import Carnet, labels, level_rank, referentials
+
+
+def traces_table(carnet: Carnet) -> pd.DataFrame:
+    """The traces as a table with French headers (portfolio CSV export)."""
+    fam, comp = labels("familles", "libelle_court"), labels("competences", "libelle_court")
+    lvl = labels("niveaux", "niveau")
+    rows = [
+        {
+            "Identifiant": t.id,
+            "Date": t.date,
+            "Stage": t.stage,
+            "Semestre": t.semestre,
+            "Familles de situations": "; ".join(f"{c} {fam[c]}" for c in t.familles),
+            "Compétences": "; ".join(f"{c} {comp[c]}" for c in t.competences),
+            "Niveau atteint": lvl[t.niveau],
+            "Récit": t.recit,
+        }
+        for t in sorted(carnet.traces, key=lambda t: (t.date, t.cree_le))
+    ]
+    columns = ["Identifiant", "Date", "Stage", "Semestre", "Familles de situations", "Compétences", "Niveau atteint", "Récit"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def coverage(carnet: Carnet) -> pd.DataFrame:
+    """Families × competencies grid: number of traces tagged with both (zeros included)."""
+    ref = referentials()
+    fams, comps = list(ref["familles"]["code"]), list(ref["competences"]["code"])
+    grid = pd.DataFrame(0, index=pd.Index(fams, name="famille"), columns=pd.Index(comps, name="competence"))
+    for t in carnet.traces:
+        for f in t.familles:
+            for c in t.competences:
+                grid.loc[f, c] += 1
+    return grid
+
+
+def not_yet_met(grid: pd.DataFrame) -> dict[str, list[str]]:
+    """Families and competencies with no trace at all."""
+    return {
+        "familles": [f for f in grid.index if grid.loc[f].sum() == 0],
+        "competences": [c for c in grid.columns if grid[c].sum() == 0],
+    }
+
+
+def assessment_table(carnet: Carnet) -> pd.DataFrame:
+    """One row per competency: self and MSU levels (codes and ranks) and their difference.
+
+    Missing ratings are ``None`` (object columns), never NaN, so that callers can test them simply.
+    """
+    comps = referentials()["competences"]
+    auto = carnet.evaluations.get("auto", {}).get("niveaux", {})
+    msu = carnet.evaluations.get("msu", {}).get("niveaux", {})
+    rows = []
+    for code, label in zip(comps["code"], comps["libelle_court"], strict=True):
+        a, m = level_rank(auto.get(code)), level_rank(msu.get(code))
+        rows.append({
+            "code": code, "competence": label, "auto": auto.get(code), "msu": msu.get(code),
+            "rang_auto": a, "rang_msu": m, "ecart": None if a is None or m is None else a - m,
+        })
+    return pd.DataFrame(rows, dtype=object)
+
+
+def assessment_gaps(table: pd.DataFrame) -> list[str]:
+    """French sentences for competencies where the two ratings differ or one is missing."""
+    levels = labels("niveaux", "niveau")
+    out = []
+    for row in table.itertuples():
+        if row.auto is None and row.msu is None:
+            out.append(f"{row.competence} : pas encore évaluée.")
+        elif row.auto is None:
+            out.append(f"{row.competence} : pas d'auto-évaluation (MSU : {levels[row.msu]}).")
+        elif row.msu is None:
+            out.append(f"{row.competence} : pas encore évaluée par le MSU (interne : {levels[row.auto]}).")
+        elif row.ecart > 0:
+            out.append(
+                f"{row.competence} : l'interne s'estime plus avancé ({levels[row.auto]}) que ne l'observe le MSU "
+                f"({levels[row.msu]})."
+            )
+        elif row.ecart < 0:
+            out.append(
+                f"{row.competence} : l'interne se sous-estime ({levels[row.auto]}) par rapport au MSU ({levels[row.msu]})."
+            )
+    return out

@@ -1,0 +1,146 @@
+"""Rendu hors ligne des graphiques Altair (book, JupyterLab, Voilà).
+
+Altair's default renderer loads Vega from a CDN, which leaves a blank space offline.
+This renderer emits a small loader that takes the vendored Vega files from
+the server that shows the page:
+
+* in the built book (Sphinx pages carry ``data-content_root``): ``<root>/_static/vendor/``;
+* in Voilà and JupyterLab (pages carry ``jupyter-config-data``): ``<baseUrl>/atelier/vendor/``,
+  served by ``atelier serve`` and by the server extension that ``atelier lab`` enables.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from pathlib import Path
+from typing import Any
+
+import altair as alt
+
+VENDOR_DIR = Path(__file__).parent / "static" / "vendor"
+VENDOR_URL_PATH = "atelier/vendor"
+
+# d3-format / d3-time-format locales for French: "15 000", "3,5 %".
+FORMAT_LOCALE_FR = {
+    "decimal": ",",
+    "thousands": "\u202f",
+    "grouping": [3],
+    "currency": ["", "\u00a0€"],
+    "percent": "\u202f%",
+}
+TIME_FORMAT_LOCALE_FR = {
+    "dateTime": "%A %e %B %Y à %X",
+    "date": "%d/%m/%Y",
+    "time": "%H:%M:%S",
+    "periods": ["AM", "PM"],
+    "days": ["dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"],
+    "shortDays": ["dim.", "lun.", "mar.", "mer.", "jeu.", "ven.", "sam."],
+    "months": [
+        "janvier", "février", "mars", "avril", "mai", "juin",
+        "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+    ],
+    "shortMonths": [
+        "janv.", "févr.", "mars", "avr.", "mai", "juin",
+        "juil.", "août", "sept.", "oct.", "nov.", "déc.",
+    ],
+}
+
+EMBED_OPTIONS: dict[str, Any] = {
+    "actions": False,
+    "renderer": "svg",
+    "formatLocale": FORMAT_LOCALE_FR,
+    "timeFormatLocale": TIME_FORMAT_LOCALE_FR,
+}
+
+_LOADER = """<div id="{div_id}" class="atelier-graphique" role="figure" aria-label="{label}"></div>
+<script type="text/javascript">
+(function () {{
+  var el = document.getElementById("{div_id}");
+  var spec = {spec};
+  var opts = {opts};
+  function vendorBase() {{
+    var root = document.documentElement.dataset.content_root;
+    if (root !== undefined) return root + "_static/vendor/";
+    var base = "/";
+    var cfg = document.getElementById("jupyter-config-data");
+    if (cfg) {{ try {{ base = JSON.parse(cfg.textContent).baseUrl || "/"; }} catch (e) {{}} }}
+    return base.replace(/\\/?$/, "/") + "{vendor_path}/";
+  }}
+  function loadScript(src) {{
+    return new Promise(function (resolve, reject) {{
+      var s = document.createElement("script");
+      s.src = src;
+      s.onload = resolve;
+      s.onerror = function () {{ reject(new Error("fichier introuvable : " + src)); }};
+      document.head.appendChild(s);
+    }});
+  }}
+  function loadVega() {{
+    if (window.vegaEmbed) return Promise.resolve(window.vegaEmbed);
+    if (!window.__atelierVega) {{
+      var base = vendorBase();
+      var amd = window.define;
+      window.define = undefined;  /* the UMD bundles must set globals, not register AMD modules */
+      window.__atelierVega = loadScript(base + "vega.min.js")
+        .then(function () {{ return loadScript(base + "vega-lite.min.js"); }})
+        .then(function () {{ return loadScript(base + "vega-embed.min.js"); }})
+        .then(function () {{ window.define = amd; return window.vegaEmbed; }},
+              function (err) {{ window.define = amd; window.__atelierVega = undefined; throw err; }});
+    }}
+    return window.__atelierVega;
+  }}
+  loadVega()
+    .then(function (vegaEmbed) {{ return vegaEmbed(el, spec, opts); }})
+    .then(function () {{ el.setAttribute("data-atelier-rendu", "ok"); }})
+    .catch(function (err) {{
+      el.setAttribute("data-atelier-rendu", "erreur");
+      el.textContent = "Le graphique n'a pas pu être affiché (" + err.message + "). " +
+        "Ouvrez cette page avec « atelier serve » ou « atelier lab ».";
+    }});
+}})();
+</script>"""
+
+
+def _escape_attr(text: str) -> str:
+    return (
+        text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
+    )
+
+
+def spec_to_html(spec: dict[str, Any]) -> str:
+    """HTML fragment that renders a Vega-Lite spec with the vendored Vega files."""
+    label = spec.get("description") or "Graphique"
+    return _LOADER.format(
+        div_id=f"atelier-vis-{uuid.uuid4().hex[:12]}",
+        label=_escape_attr(label),
+        spec=json.dumps(spec, ensure_ascii=False).replace("</", "<\\/"),
+        opts=json.dumps(EMBED_OPTIONS, ensure_ascii=False),
+        vendor_path=VENDOR_URL_PATH,
+    )
+
+
+def _renderer(spec: dict[str, Any], **_: Any) -> dict[str, str]:
+    description = spec.get("description") or "Graphique"
+    return {"text/html": spec_to_html(spec), "text/plain": f"Graphique : {description}"}
+
+
+def enable() -> None:
+    """Make Altair render with the offline loader (idempotent)."""
+    if "atelier" not in alt.renderers.names():
+        alt.renderers.register("atelier", _renderer)
+    alt.renderers.enable("atelier")
+
+
+def to_svg(chart: alt.TopLevelMixin) -> str:
+    """Static SVG rendering (vl-convert, offline), for exports and checks."""
+    import vl_convert as vlc
+
+    return vlc.vegalite_to_svg(chart.to_dict(), format_locale=FORMAT_LOCALE_FR)
+
+
+def to_png(chart: alt.TopLevelMixin, scale: float = 2) -> bytes:
+    """Static PNG rendering (vl-convert, offline), for printable exports."""
+    import vl_convert as vlc
+
+    return vlc.vegalite_to_png(chart.to_dict(), scale=scale, format_locale=FORMAT_LOCALE_FR)

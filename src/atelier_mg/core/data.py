@@ -1,0 +1,170 @@
+"""Accès aux jeux de données de `data/` : lecture, validation par schéma, métadonnées.
+
+Every dataset is a CSV file plus a ``<name>.meta.yaml`` file giving its title,
+source (document and line/page), units, licence and dates. The ``schema`` key of
+the metadata names the pandera schema the CSV must satisfy.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pandera.pandas as pa
+import yaml
+
+from .paths import REPO
+from .schemas import SCHEMAS
+
+REQUIRED_METADATA = ("titre", "schema", "source", "unites", "licence", "date_publication", "date_extraction")
+REQUIRED_SOURCE = ("document", "localisation")
+
+
+class DataError(ValueError):
+    """A dataset or its metadata is missing or invalid (message in French)."""
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """A validated table with its provenance."""
+
+    name: str
+    table: pd.DataFrame
+    meta: dict[str, Any]
+
+    @property
+    def title(self) -> str:
+        return self.meta["titre"]
+
+    @property
+    def citation(self) -> str:
+        """Full reference of the source document, with where the figures are in it."""
+        src = self.meta["source"]
+        return f"{src['document']} {src['localisation']}"
+
+
+def data_dir() -> Path:
+    """Folder holding the datasets: ``$ATELIER_DATA_DIR`` or the ``data/`` folder of the repository."""
+    env = os.environ.get("ATELIER_DATA_DIR")
+    if env:
+        path = Path(env)
+    else:
+        path = REPO / "data"
+    if not path.is_dir():
+        raise DataError(
+            f"Dossier de données introuvable : {path}. Installez le paquet depuis le dépôt "
+            "(pip install -e .) ou indiquez le dossier dans la variable ATELIER_DATA_DIR."
+        )
+    return path
+
+
+def available(schema: str | None = None) -> list[str]:
+    """Names of the datasets present in ``data/`` (optionally only those of one schema)."""
+    names = sorted(p.name.removesuffix(".meta.yaml") for p in data_dir().glob("*.meta.yaml"))
+    if schema is None:
+        return names
+    return [n for n in names if read_metadata(n).get("schema") == schema]
+
+
+def read_metadata(name: str, folder: Path | None = None) -> dict[str, Any]:
+    """Read and check the metadata file of a dataset."""
+    folder = folder or data_dir()
+    path = folder / f"{name}.meta.yaml"
+    if not path.is_file():
+        raise DataError(f"Jeu de données « {name} » : fichier de métadonnées manquant ({path.name}).")
+    try:
+        meta = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise DataError(f"Jeu de données « {name} » : métadonnées illisibles ({path.name}) : {exc}") from exc
+    if not isinstance(meta, dict):
+        raise DataError(f"Jeu de données « {name} » : les métadonnées doivent être un dictionnaire YAML.")
+    problems = [f"champ « {key} » manquant" for key in REQUIRED_METADATA if not meta.get(key)]
+    source = meta.get("source")
+    if isinstance(source, dict):
+        problems += [f"champ « source.{key} » manquant" for key in REQUIRED_SOURCE if not source.get(key)]
+    elif source:
+        problems.append("le champ « source » doit contenir « document » et « localisation »")
+    if meta.get("schema") and meta["schema"] not in SCHEMAS:
+        problems.append(f"schéma « {meta['schema']} » inconnu (connus : {', '.join(sorted(SCHEMAS))})")
+    if problems:
+        raise DataError(f"Jeu de données « {name} » : métadonnées incomplètes : " + " ; ".join(problems) + ".")
+    return meta
+
+
+def _describe_failure(case: dict[str, Any]) -> str:
+    check = str(case.get("check"))
+    column = case.get("column")
+    value = case.get("failure_case")
+    index = case.get("index")
+    row = None if index is None else int(index) + 2  # line in the CSV file, header = line 1
+    if check == "column_in_dataframe":
+        return f"colonne « {value} » manquante"
+    if check == "column_in_schema":
+        return f"colonne « {value} » inattendue"
+    if check.startswith("dtype") or check.startswith("coerce_dtype"):
+        return f"colonne « {column} » : type incorrect (valeur « {value} »)"
+    if check == "not_nullable":
+        return f"colonne « {column} » : valeur manquante (ligne {row})"
+    if check == "field_uniqueness":
+        return f"colonne « {column} » : valeur en double « {value} »"
+    if case.get("schema_context") == "DataFrameSchema":
+        return f"ligne {row} : {check}" if row is not None else check
+    where = f"ligne {row}, " if row is not None else ""
+    return f"colonne « {column} », {where}valeur « {value} » : {check}"
+
+
+def validate(table: pd.DataFrame, schema: str, name: str = "?") -> pd.DataFrame:
+    """Validate a table against a named schema; raise :class:`DataError` listing every problem in French."""
+    try:
+        return SCHEMAS[schema].validate(table, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        cases = exc.failure_cases.to_dict("records")
+        lines = sorted({_describe_failure(c) for c in cases})
+        raise DataError(
+            f"Jeu de données « {name} » invalide (lignes numérotées comme dans le fichier CSV, "
+            "en-tête = ligne 1) :\n- " + "\n- ".join(lines)
+        ) from None
+
+
+def read_table(path: Path, schema: str, name: str | None = None) -> pd.DataFrame:
+    """Read a CSV file and validate it (used for datasets and for files given by users)."""
+    name = name or path.stem
+    try:
+        table = pd.read_csv(path, encoding="utf-8")
+    except FileNotFoundError:
+        raise DataError(f"Jeu de données « {name} » : fichier introuvable ({path}).") from None
+    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise DataError(f"Jeu de données « {name} » : fichier CSV illisible ({path.name}) : {exc}") from None
+    return validate(table, schema, name)
+
+
+@lru_cache(maxsize=64)
+def _load_cached(name: str, folder: str) -> Dataset:
+    meta = read_metadata(name, Path(folder))
+    table = read_table(Path(folder) / f"{name}.csv", meta["schema"], name)
+    return Dataset(name=name, table=table, meta=meta)
+
+
+def load(name: str) -> Dataset:
+    """Load a dataset by name, validated, with its metadata. The table is a copy the caller may modify."""
+    folder = data_dir()
+    if not (folder / f"{name}.meta.yaml").exists() and not (folder / f"{name}.csv").exists():
+        known = ", ".join(available()) or "aucun"
+        raise DataError(f"Jeu de données « {name} » inconnu. Jeux disponibles : {known}.")
+    ds = _load_cached(name, str(folder))
+    return Dataset(name=ds.name, table=ds.table.copy(), meta=ds.meta)
+
+
+def load_table(name: str) -> pd.DataFrame:
+    """Shortcut for exercises: the validated table only."""
+    return load(name).table
+
+
+def mapping(name: str, key: str, value: str) -> dict[Any, Any]:
+    """Two columns of a dataset as a dictionary (parameter tables: name → value)."""
+    table = load_table(name)
+    return dict(zip(table[key], table[value], strict=True))

@@ -1,0 +1,1 @@
+"""Patientèle d'un médecin traitant : indicateurs de prévention, forfait médecin traitant, fichiers, patientèle fictive."""

@@ -1,0 +1,1 @@
+"""Pertinence des soins : antibiotiques (tester ou traiter), polymédication et déprescription, sobriété."""

@@ -1,0 +1,285 @@
+"""Antibiotiques : « Tester ou traiter ? » (tests rapides, score de Mac Isaac) et trajectoire de prescription.
+
+Strategies for patients consulting with a possibly bacterial infection:
+
+* ``empirique``: antibiotic for everyone;
+* ``test``: test everyone, antibiotic if positive;
+* ``score_test``: test only patients whose clinical score reaches a threshold (sore throat);
+* ``score_seul``: antibiotic if the score reaches the threshold, without a test.
+
+Outputs are expected counts: antibiotics prescribed and avoided (against the empirical strategy),
+bacterial infections left untreated, antibiotics given without bacterial infection.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from dataclasses import dataclass
+
+import altair as alt
+import pandas as pd
+
+from ...core import data, ui
+from ...core.formatting import format_count
+
+RESULTS = ("Antibiotiques prescrits", "Infections non traitées", "Antibiotiques sans infection")
+RESULT_COLOURS = alt.Scale(domain=list(RESULTS), range=["#4575b4", "#d73027", "#fdae61"])
+
+STRATEGIES = {
+    "empirique": "Antibiotique pour tous (probabiliste)",
+    "test": "Test pour tous, antibiotique si positif",
+    "score_test": "Test si score ≥ seuil, antibiotique si positif",
+    "score_seul": "Antibiotique si score ≥ seuil, sans test",
+}
+
+
+class AntibioticError(ValueError):
+    """Invalid parameters (French message)."""
+
+
+def _proportion(value: float, label: str) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or not 0 <= value <= 1:
+        raise AntibioticError(f"{label} doit être une proportion entre 0 et 1 (reçu : {value}).")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    strategy: str
+    patients: float
+    antibiotics: float
+    avoided: float
+    missed: float
+    unnecessary: float
+    tests: float
+
+
+def _check(n: int, sensitivity: float, specificity: float) -> None:
+    if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= 10_000_000:
+        raise AntibioticError(f"Le nombre de patients doit être un entier entre 1 et 10 000 000 (reçu : {n}).")
+    _proportion(sensitivity, "La sensibilité")
+    _proportion(specificity, "La spécificité")
+
+
+def test_or_treat(n: int, prevalence: float, sensitivity: float, specificity: float) -> list[Outcome]:
+    """Empirical treatment against testing everyone (no clinical score)."""
+    _check(n, sensitivity, specificity)
+    _proportion(prevalence, "La prévalence")
+    sick = n * prevalence
+    well = n - sick
+    tp, fp = sick * sensitivity, well * (1 - specificity)
+    return [
+        Outcome("empirique", n, n, 0.0, 0.0, well, 0.0),
+        Outcome("test", n, tp + fp, n - (tp + fp), sick - tp, fp, float(n)),
+    ]
+
+
+def score_table() -> pd.DataFrame:
+    return data.load_table("angine_mcisaac").sort_values("score")
+
+
+def sore_throat(n: int, threshold: int, sensitivity: float, specificity: float,
+                scores: pd.DataFrame | None = None) -> list[Outcome]:
+    """The four strategies for sore throat, with the McIsaac score distribution and probabilities."""
+    _check(n, sensitivity, specificity)
+    if isinstance(threshold, bool) or not isinstance(threshold, int) or not 0 <= threshold <= 5:
+        raise AntibioticError(f"Le seuil du score doit être un entier entre 0 et 5 (reçu : {threshold}).")
+    scores = score_table() if scores is None else scores
+    patients = n * scores["part_patients"]
+    sick = patients * scores["probabilite_sga"]
+    high = scores["score"] >= threshold
+    sick_all, n_high = sick.sum(), patients[high].sum()
+    sick_high = sick[high].sum()
+    well_high = n_high - sick_high
+    tp, fp = sick_high * sensitivity, well_high * (1 - specificity)
+    out = test_or_treat(n, sick_all / n, sensitivity, specificity)
+    out.append(Outcome("score_test", n, tp + fp, n - (tp + fp), sick_all - tp, fp, n_high))
+    out.append(Outcome("score_seul", n, n_high, n - n_high, sick_all - sick_high, well_high, 0.0))
+    return out
+
+
+def outcomes_table(outcomes: list[Outcome]) -> pd.DataFrame:
+    """French table of the strategies (expected counts, rounded)."""
+    return pd.DataFrame(
+        {
+            "Stratégie": [STRATEGIES[o.strategy] for o in outcomes],
+            "Antibiotiques prescrits": [format_count(o.antibiotics) for o in outcomes],
+            "Antibiotiques évités": [format_count(o.avoided) for o in outcomes],
+            "Infections bactériennes non traitées": [format_count(o.missed) for o in outcomes],
+            "Antibiotiques sans infection bactérienne": [format_count(o.unnecessary) for o in outcomes],
+            "Tests réalisés": [format_count(o.tests) for o in outcomes],
+        }
+    )
+
+
+def outcomes_chart(outcomes: list[Outcome]) -> alt.Chart:
+    rows = []
+    for o in outcomes:
+        for label, value in zip(RESULTS, (o.antibiotics, o.missed, o.unnecessary), strict=True):
+            rows.append({"Stratégie": STRATEGIES[o.strategy], "Résultat": label, "Patients": value})
+    return alt.Chart(pd.DataFrame(rows)).mark_bar().encode(
+        y=alt.Y("Stratégie:N", title=None, sort=[STRATEGIES[o.strategy] for o in outcomes], axis=alt.Axis(labelLimit=300)),
+        x=alt.X("Patients:Q", title="Patients"),
+        color=alt.Color("Résultat:N", legend=alt.Legend(orient="bottom", title=None), scale=RESULT_COLOURS),
+        yOffset="Résultat:N",
+        tooltip=["Stratégie:N", "Résultat:N", alt.Tooltip("Patients:Q", format=",.0f")],
+    ).properties(width=420, height=alt.Step(12), title="Comparer les stratégies",
+                 description="Barres groupées : antibiotiques prescrits, infections non traitées et antibiotiques "
+                             "sans infection bactérienne pour chaque stratégie.")
+
+
+def static_chart(n: int = 1000, prevalence: float = 0.2, sensitivity: float = 0.9, specificity: float = 0.95):
+    """Empirical vs test-guided strategy, recomputed in the page (Vega-Lite parameters), for the static book."""
+    params = [
+        alt.param(name="n", value=n, bind=alt.binding_range(min=100, max=10_000, step=100, name="Patients : ")),
+        alt.param(name="prev", value=prevalence, bind=alt.binding_range(min=0, max=1, step=0.01, name="Prévalence : ")),
+        alt.param(name="se", value=sensitivity, bind=alt.binding_range(min=0.5, max=1, step=0.01, name="Sensibilité : ")),
+        alt.param(name="sp", value=specificity, bind=alt.binding_range(min=0.5, max=1, step=0.01, name="Spécificité : ")),
+    ]
+    rows = pd.DataFrame([
+        {"strategie": s, "resultat": r, "k": f"{i}{j}"}
+        for i, s in enumerate([STRATEGIES["empirique"], STRATEGIES["test"]])
+        for j, r in enumerate(RESULTS)
+    ])
+    expr = {
+        "00": "n", "01": "0", "02": "n * (1 - prev)",
+        "10": "n * prev * se + n * (1 - prev) * (1 - sp)", "11": "n * prev * (1 - se)", "12": "n * (1 - prev) * (1 - sp)",
+    }
+    value = " : ".join(f"datum.k == '{k}' ? {e}" for k, e in expr.items()) + " : 0"
+    base = alt.Chart(rows).transform_calculate(patients=value, etiquette="format(datum.patients, ',.0f')")
+    bars = base.mark_bar().encode(
+        y=alt.Y("strategie:N", title=None, axis=alt.Axis(labelLimit=300)),
+        yOffset="resultat:N",
+        x=alt.X("patients:Q", title="Patients"),
+        color=alt.Color("resultat:N", legend=alt.Legend(orient="bottom", title=None), scale=RESULT_COLOURS),
+    )
+    labels = base.mark_text(align="left", dx=3, fontSize=11).encode(
+        y=alt.Y("strategie:N"), yOffset="resultat:N", x="patients:Q", text="etiquette:N")
+    return alt.layer(bars, labels).add_params(*params).properties(
+        width=420, height=alt.Step(14), title="Tester ou traiter ?",
+        description="Pour des patients consultant pour une infection possiblement bactérienne : antibiotiques prescrits, "
+                    "infections non traitées et antibiotiques sans infection, sans test ou avec un test rapide.",
+    ).configure_view(stroke=None)
+
+
+# -- trajectory of prescriptions ---------------------------------------------------------------------
+
+def national_figures() -> dict[str, float]:
+    return data.mapping("antibiotiques_france", "indicateur", "valeur")
+
+
+def trajectory(annual_reduction: float, start_year: int = 2024, end_year: int = 2030, base: float = 100.0) -> pd.DataFrame:
+    """Prescriptions (index, base 100 in ``start_year``) under a constant annual reduction, with the targets.
+
+    Targets from the 2024 convention: -10 % from 2025 and -25 % by 2027 (relative to the base year, as
+    we read them); the European average is France's level divided by 1.3 (+30 % above the mean).
+    """
+    if isinstance(annual_reduction, bool) or not isinstance(annual_reduction, (int, float)) or not 0 <= annual_reduction < 1:
+        raise AntibioticError(f"La baisse annuelle doit être une proportion entre 0 et 1 (reçu : {annual_reduction}).")
+    fig = national_figures()
+    europe = base / (1 + fig["ecart_moyenne_europeenne"] / 100)
+    years = list(range(start_year, end_year + 1))
+    return pd.DataFrame({
+        "annee": years,
+        "prescriptions": [base * (1 - annual_reduction) ** (y - start_year) for y in years],
+        "objectif": [base * (1 + fig["objectif_2025"] / 100) if y == 2025 else
+                     base * (1 + fig["objectif_2027"] / 100) if y == 2027 else None for y in years],
+        "moyenne_europeenne": europe,
+    })
+
+
+def reduction_to_reach(target_fraction: float, years: int) -> float:
+    """Constant annual reduction that reaches ``target_fraction`` of the base after ``years`` years."""
+    if not 0 < target_fraction <= 1 or years < 1:
+        raise AntibioticError("Objectif ou durée invalides.")
+    return 1 - target_fraction ** (1 / years)
+
+
+def trajectory_chart(annual_reduction: float = 0.05, interactive: bool = False) -> alt.LayerChart:
+    """Index of prescriptions (base 100 in 2024) against the targets and the European average."""
+    fig = national_figures()
+    europe = 100 / (1 + fig["ecart_moyenne_europeenne"] / 100)
+    red = alt.param(name="baisse", value=annual_reduction,
+                    bind=alt.binding_range(min=0, max=0.3, step=0.01, name="Baisse annuelle : ") if interactive else None)
+    years = alt.Chart(pd.DataFrame({"annee": range(2024, 2031)})).transform_calculate(
+        prescriptions="100 * pow(1 - baisse, datum.annee - 2024)")
+    line = years.mark_line(point=True, color="#1b6ca8").encode(
+        x=alt.X("annee:O", title="Année", axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("prescriptions:Q", title="Prescriptions (indice 100 en 2024)", scale=alt.Scale(domain=[40, 105])),
+        tooltip=[alt.Tooltip("annee:O", title="Année"), alt.Tooltip("prescriptions:Q", title="Indice", format=".1f")])
+    targets = pd.DataFrame({"annee": [2025, 2027], "indice": [100 + fig["objectif_2025"], 100 + fig["objectif_2027"]],
+                            "libelle": [f"objectif {fig[k]:+.0f} %" for k in ("objectif_2025", "objectif_2027")]})
+    t = alt.Chart(targets)
+    marks = t.mark_point(shape="diamond", size=140, color="#d73027", filled=True).encode(x="annee:O", y="indice:Q")
+    tlabels = t.mark_text(dx=10, align="left", color="#d73027").encode(x="annee:O", y="indice:Q", text="libelle:N")
+    eu = alt.Chart(pd.DataFrame({"y": [europe], "libelle": ["moyenne européenne"]}))
+    rule = eu.mark_rule(strokeDash=[5, 4], color="#555").encode(y="y:Q")
+    eulabel = eu.mark_text(align="left", dy=-6, color="#555").encode(y="y:Q", x=alt.value(5), text="libelle:N")
+    return alt.layer(line, marks, tlabels, rule, eulabel).add_params(red).properties(
+        width=460, height=260, title="Trajectoire des prescriptions d'antibiotiques",
+        description="Courbe de l'indice des prescriptions d'antibiotiques de 2024 à 2030 selon une baisse annuelle "
+                    "constante, avec les objectifs de la convention 2024 et la moyenne européenne.",
+    ).configure_view(stroke=None)
+
+
+# -- thin UI -----------------------------------------------------------------------------------------
+
+def situations() -> pd.DataFrame:
+    return data.load_table("tests_rapides")
+
+
+def simulator(situation: str = "angine_adulte"):
+    import ipywidgets as w
+
+    table = situations().set_index("code")
+    style = {"description_width": "13em"}
+    lay = w.Layout(width="34em")
+    choose = w.Dropdown(options=[(r.situation, c) for c, r in table.iterrows()], value=situation,
+                        description="Situation", style=style, layout=lay).add_class("atelier-situation")
+    n = w.BoundedIntText(value=1000, min=1, max=1_000_000, description="Patients", style=style).add_class("atelier-patients")
+    prev = w.FloatSlider(min=0, max=1, step=0.01, description="Prévalence", readout_format=".0%", style=style, layout=lay)
+    se = w.FloatSlider(min=0.5, max=1, step=0.01, description="Sensibilité du test", readout_format=".0%", style=style,
+                       layout=lay)
+    sp = w.FloatSlider(min=0.5, max=1, step=0.01, description="Spécificité du test", readout_format=".0%", style=style,
+                       layout=lay)
+    threshold = w.IntSlider(min=0, max=4, value=2, description="Seuil du score de Mac Isaac", style=style, layout=lay)
+    for widget, cls in ((prev, "atelier-prevalence"), (se, "atelier-sensibilite"), (sp, "atelier-specificite"),
+                        (threshold, "atelier-seuil")):
+        widget.continuous_update = False
+        widget.add_class(cls)
+    note = w.HTML().add_class("atelier-note")
+    figure = w.Output().add_class("atelier-figure")
+    result = w.HTML().add_class("atelier-tableau")
+    pause = ui.Pause()  # one refresh for a whole situation, not one per slider
+
+    def load(*_):
+        row = table.loc[choose.value]
+        with pause:
+            prev.value, se.value, sp.value = float(row["prevalence"]), float(row["sensibilite"]), float(row["specificite"])
+        angine = choose.value.startswith("angine")
+        threshold.layout.display = "" if choose.value == "angine_adulte" else "none"
+        prev.disabled = choose.value == "angine_adulte"
+        note.value = (f"<p><em>Valeurs {html.escape(row['statut'])}s</em> : {html.escape(row['source'])}."
+                      + (" Chez l'adulte, la prévalence découle des scores de Mac Isaac (Fine et al., 2012)."
+                         if angine and choose.value == "angine_adulte" else "") + "</p>")
+        refresh()
+
+    def refresh(*_):
+        if pause:
+            return
+        try:
+            if choose.value == "angine_adulte":
+                outcomes = sore_throat(int(n.value), int(threshold.value), float(se.value), float(sp.value))
+            else:
+                outcomes = test_or_treat(int(n.value), float(prev.value), float(se.value), float(sp.value))
+        except AntibioticError as exc:
+            result.value = ui.message(exc)
+            return
+        ui.show_chart(figure, outcomes_chart(outcomes))
+        result.value = outcomes_table(outcomes).to_html(index=False, border=0, classes="atelier-table")
+
+    choose.observe(load, names="value")
+    for widget in (n, prev, se, sp, threshold):
+        widget.observe(refresh, names="value")
+    load()
+    return w.VBox([choose, note, n, prev, se, sp, threshold, figure, result])

@@ -1,0 +1,217 @@
+"""Polymédication d'une patientèle de 65 ans et plus : lignes de traitement, déprescription, remboursements.
+
+The 65+ patients come from the shared patientèle generator (:func:`atelier_mg.topics.patientele.generator.generate`
+with ``min_age=65``); their chronic treatment lines are drawn from ``data/classes_traitement_chronique``
+(illustrative), with a frailty factor calibrated so that the shares of polymedicated and
+hyperpolymedicated patients are close to those published by the Cnam.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import lru_cache
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from ...core import data, ui
+from ...core.formatting import format_count
+from ..patientele import generator as patientele_generator
+from ..patientele.model import age_years
+
+FRAILTY_SD = 0.43  # log-normal spread of the number of treatments between patients (calibration)
+FRAILTY_SCALE = 0.77  # calibration: about 50 % polymedicated and 12 % hyperpolymedicated patients (Cnam)
+
+
+class PolymedicationError(ValueError):
+    """Invalid parameters (French message)."""
+
+
+@lru_cache(maxsize=1)
+def classes() -> pd.DataFrame:
+    return data.load_table("classes_traitement_chronique").set_index("code")
+
+
+@lru_cache(maxsize=1)
+def settings() -> dict[str, float]:
+    return data.mapping("parametres_polymedication", "parametre", "valeur")
+
+
+def national() -> pd.DataFrame:
+    """Published figures, with the shares recomputed from the counts next to the shares announced."""
+    t = data.load_table("polymedication_65plus").set_index("groupe")
+    total = t.loc["total"]
+    t["part_patients_calculee"] = 100 * t["patients_millions"] / total["patients_millions"]
+    t["part_remboursements_calculee"] = 100 * t["rembourse_milliards_eur"] / total["rembourse_milliards_eur"]
+    t["rembourse_moyen_eur"] = 1000 * t["rembourse_milliards_eur"] / t["patients_millions"]
+    return t
+
+
+@dataclass(frozen=True)
+class Lines:
+    """Chronic treatment lines of a 65+ patientèle: one row per (patient, class)."""
+
+    patients: pd.DataFrame  # identifiant, age, sexe, ald
+    lignes: pd.DataFrame  # identifiant, classe (code), cout_annuel_eur, a_reevaluer
+
+
+def generate(n: int = 500, seed: int = 2026, reference: dt.date = dt.date(2026, 5, 15)) -> Lines:
+    """A fictitious 65+ patientèle with its chronic treatment lines (same seed, same result)."""
+    if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= 20_000:
+        raise PolymedicationError(f"Le nombre de patients doit être un entier entre 1 et 20 000 (reçu : {n}).")
+    pat = patientele_generator.generate(n, seed=seed, reference=reference, min_age=65)
+    people = pat.people()
+    rng = np.random.default_rng(seed + 1)
+    table = classes()
+    rows, plist = [], []
+    for p in people:
+        age = age_years(p.birth, reference)
+        frailty = FRAILTY_SCALE * np.exp(rng.normal(0, FRAILTY_SD)) * (1 + 0.02 * (age - 65)) * (1.4 if p.ald else 1.0)
+        for code, row in table.iterrows():
+            if rng.random() < min(0.98, row["part_patients_65plus"] * frailty):
+                rows.append({"identifiant": p.identifiant, "classe": code, "cout_annuel_eur": float(row["cout_annuel_eur"]),
+                             "a_reevaluer": row["a_reevaluer"] == "oui"})
+        extra = rng.poisson(max(0.0, frailty - 1.2) * 2)  # several "other" molecules for the frailest
+        for k in range(int(extra)):
+            rows.append({"identifiant": p.identifiant, "classe": f"autre_{k + 2}", "cout_annuel_eur": 100.0,
+                         "a_reevaluer": False})
+        plist.append({"identifiant": p.identifiant, "age": age, "sexe": p.sex,
+                      "ald": ";".join(str(a) for a in sorted(p.ald))})
+    lignes = pd.DataFrame(rows, columns=["identifiant", "classe", "cout_annuel_eur", "a_reevaluer"])
+    return Lines(pd.DataFrame(plist), lignes)
+
+
+def per_patient(lines: Lines) -> pd.DataFrame:
+    """Molecules and annual reimbursement per patient, with the polymedication status."""
+    s = settings()
+    agg = lines.lignes.groupby("identifiant").agg(molecules=("classe", "size"), rembourse_eur=("cout_annuel_eur", "sum"),
+                                                   a_reevaluer=("a_reevaluer", "sum"))
+    out = lines.patients.set_index("identifiant").join(agg).fillna({"molecules": 0, "rembourse_eur": 0.0, "a_reevaluer": 0})
+    out["molecules"] = out["molecules"].astype(int)
+    out["a_reevaluer"] = out["a_reevaluer"].astype(int)
+    out["statut"] = np.select(
+        [out["molecules"] >= s["seuil_hyperpolymedication"], out["molecules"] >= s["seuil_polymedication"]],
+        ["hyperpolymédiqué", "polymédiqué"], "non polymédiqué")
+    return out
+
+
+def deprescribe(lines: Lines, achievement: float = 1.0, seed: int = 0) -> Lines:
+    """Apply the targets of programme 3: remove up to 4 molecules (hyper) or 2 (poly) per patient.
+
+    Lines flagged « à réévaluer » go first, the cheapest others after. ``achievement`` is the share of
+    patients for whom the target is reached (chosen at random, seeded).
+    """
+    if not 0 <= achievement <= 1:
+        raise PolymedicationError(f"La part de patients concernés doit être entre 0 et 1 (reçu : {achievement}).")
+    s = settings()
+    pp = per_patient(lines)
+    rng = np.random.default_rng(seed)
+    quota = {}
+    for ident, row in pp.iterrows():
+        if rng.random() >= achievement:
+            continue
+        if row["statut"] == "hyperpolymédiqué":
+            quota[ident] = int(s["objectif_retrait_hyper"])
+        elif row["statut"] == "polymédiqué":
+            quota[ident] = int(s["objectif_retrait_poly"])
+    ordered = lines.lignes.assign(_prio=~lines.lignes["a_reevaluer"]).sort_values(
+        ["identifiant", "_prio", "cout_annuel_eur"], kind="stable")
+    rank = ordered.groupby("identifiant").cumcount()
+    limit = ordered["identifiant"].map(quota).fillna(0)
+    kept = ordered[rank >= limit].drop(columns="_prio").sort_index()
+    return Lines(lines.patients, kept.reset_index(drop=True))
+
+
+def summary(lines: Lines) -> dict[str, float]:
+    pp = per_patient(lines)
+    n = len(pp)
+    return {
+        "patients": n,
+        "polymediques": int((pp["statut"] != "non polymédiqué").sum()),
+        "hyperpolymediques": int((pp["statut"] == "hyperpolymédiqué").sum()),
+        "molecules": int(pp["molecules"].sum()),
+        "rembourse_eur": float(pp["rembourse_eur"].sum()),
+    }
+
+
+def compare(before: Lines, after: Lines) -> pd.DataFrame:
+    """Before / after deprescription, in French."""
+    b, a = summary(before), summary(after)
+    labels = {
+        "polymediques": "Patients polymédiqués (y compris hyper)", "hyperpolymediques": "Patients hyperpolymédiqués",
+        "molecules": "Lignes de traitement chronique", "rembourse_eur": "Remboursements annuels (€)",
+    }
+    return pd.DataFrame({
+        "Indicateur": list(labels.values()),
+        "Avant": [format_count(b[k]) for k in labels],
+        "Après déprescription": [format_count(a[k]) for k in labels],
+        "Différence": [format_count(a[k] - b[k]) for k in labels],
+    })
+
+
+def distribution_chart(before: Lines, after: Lines) -> alt.Chart:
+    frames = []
+    for label, lines in (("Avant", before), ("Après déprescription", after)):
+        counts = per_patient(lines)["molecules"].value_counts().sort_index()
+        frames.append(pd.DataFrame({"molecules": counts.index, "patients": counts.to_numpy(), "moment": label}))
+    s = settings()
+    long = pd.concat(frames)
+    bars = alt.Chart(long).mark_bar(opacity=0.75).encode(
+        x=alt.X("molecules:O", title="Nombre de molécules en traitement chronique", axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("patients:Q", title="Patients", stack=None),
+        color=alt.Color("moment:N", scale=alt.Scale(domain=["Avant", "Après déprescription"], range=["#b2182b", "#2166ac"]),
+                        legend=alt.Legend(orient="bottom", title=None)),
+        xOffset="moment:N",
+        tooltip=["moment:N", "molecules:O", "patients:Q"],
+    )
+    return bars.properties(
+        width=520, height=240,
+        title=f"Molécules par patient (polymédication : {s['seuil_polymedication']:.0f} ou plus ; "
+              f"hyperpolymédication : {s['seuil_hyperpolymedication']:.0f} ou plus)",
+        description="Histogramme du nombre de molécules par patient de 65 ans et plus, avant et après déprescription.",
+    )
+
+
+def simulator():
+    import ipywidgets as w
+
+    style = {"description_width": "16em"}
+    n = w.BoundedIntText(value=500, min=10, max=5000, description="Patients de 65 ans et plus", style=style)
+    seed = w.IntText(value=2026, description="Graine du tirage", style=style)
+    achievement = w.FloatSlider(value=1.0, min=0, max=1, step=0.05, readout_format=".0%", continuous_update=False,
+                                description="Patients pour qui l'objectif est atteint", style=style,
+                                layout=w.Layout(width="40em")).add_class("atelier-atteinte")
+    run = w.Button(description="Tirer la patientèle", icon="random", button_style="primary")
+    message = w.HTML()
+    table = w.HTML().add_class("atelier-tableau")
+    figure = w.Output().add_class("atelier-figure")
+    state: dict[str, Lines] = {}
+
+    def draw(_=None):
+        try:
+            state["before"] = generate(int(n.value), seed=int(seed.value))
+        except PolymedicationError as exc:
+            message.value = ui.message(exc)
+            return
+        message.value = ""
+        refresh()
+
+    def refresh(*_):
+        if "before" not in state:
+            return
+        before = state["before"]
+        after = deprescribe(before, float(achievement.value), seed=int(seed.value))
+        b = summary(before)
+        table.value = (
+            f"<p>{b['patients']} patients : {100 * b['polymediques'] / b['patients']:.0f} % polymédiqués, "
+            f"{100 * b['hyperpolymediques'] / b['patients']:.0f} % hyperpolymédiqués (patientèle fictive).</p>"
+            + compare(before, after).to_html(index=False, border=0, classes="atelier-table")
+        )
+        ui.show_chart(figure, distribution_chart(before, after))
+
+    run.on_click(draw)
+    achievement.observe(refresh, names="value")
+    draw()
+    return w.VBox([w.HBox([n, seed]), run, achievement, message, table, figure])

@@ -1,0 +1,1 @@
+"""Prévention : les quatre niveaux (Jamoulle) et le classement de vignettes, la cascade de dépistage."""

@@ -1,0 +1,148 @@
+"""Le livre : construction réelle (atelier build), contenu, exécution de chaque chapitre."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import jupytext
+import pytest
+from conftest import BIN, ROOT, tool_env
+from nbclient import NotebookClient
+
+pytestmark = pytest.mark.slow
+
+CHAPTERS = sorted((ROOT / "book").glob("*.md"))
+
+
+def _code_chapters() -> list[Path]:
+    return [p for p in CHAPTERS if "```{code-cell}" in p.read_text()]
+
+
+@pytest.mark.parametrize("chapter", _code_chapters(), ids=lambda p: p.stem)
+def test_every_chapter_executes_on_a_fresh_kernel(chapter):
+    nb = jupytext.read(chapter)
+    NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(chapter.parent)}}).execute()
+    errors = [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    assert not errors
+
+
+def test_book_builds_in_french_without_external_resources(built_book):
+    page = (built_book / "book" / "ecologie.html").read_text()
+    assert '<html lang="fr"' in page
+    # Scripts, styles and fonts all come from the book itself.
+    for html_file in built_book.rglob("*.html"):
+        text = html_file.read_text()
+        assert not re.search(r"<(script|link|img)[^>]+(src|href)=\"(https?:)?//", text), html_file
+    for vendored in ("vega.min.js", "vega-lite.min.js", "vega-embed.min.js"):
+        assert (built_book / "_static" / "vendor" / vendored).is_file()
+
+
+def test_chapter_numbers_come_from_the_data(built_book):
+    page = (built_book / "book" / "ecologie.html").read_text()
+    # Glued values (French thousands separator), computed from data/ at build time.
+    assert "14\u202f100" in page  # 235 per 1,000 × 60,000 (Laporte 2024)
+    assert "1\u202f680" in page   # (13 + 10 + 5) per 1,000 × 60,000
+    assert "Laporte" in page and "White" in page and "Green" in page
+    assert "Source : White KL, Williams TF, Greenberg BG." in page
+    # The interactive chart, the self-check solutions and the link to the live dashboard.
+    assert page.count("atelier-graphique") >= 1 and "binding_range" not in page
+    assert "/voila/render/ecologie.ipynb" in page
+    assert page.count('class="solution') >= 4 or page.count("solution dropdown") >= 4
+    assert "Exercice" in page
+
+
+def test_a_failing_chapter_fails_the_build(tmp_path):
+    book = tmp_path / "livre"
+    book.mkdir()
+    shutil.copy(ROOT / "_toc.yml", book)
+    shutil.copytree(ROOT / "book", book / "book")
+    broken = book / "book" / "ecologie.md"
+    broken.write_text(broken.read_text().replace("charts.enable()", "charts.enable()\nraise RuntimeError('chapitre cassé')", 1))
+    config = (ROOT / "_config.yml").read_text()
+    (book / "_config.yml").write_text(config.replace("src/atelier_mg/core/static", str(ROOT / "src/atelier_mg/core/static")))
+    result = subprocess.run(
+        [str(BIN / "atelier"), "--racine", str(book), "build"], env=tool_env(), capture_output=True, text=True
+    )
+    assert result.returncode == 1
+    assert "La construction du livre a échoué" in result.stderr
+
+
+def test_framework_chapters_render_their_lists_from_the_data(built_book):
+    import html as html_lib
+
+    from atelier_mg.core import data
+
+    def page(name: str) -> str:
+        return html_lib.unescape((built_book / "book" / f"{name}.html").read_text())
+
+    competences = page("competences")
+    for row in data.load_table("competences_2025").itertuples():
+        assert f"{row.code}. {row.competence}" in competences
+    for row in data.load_table("comportements_2025").itertuples():
+        assert row.comportement in competences
+    for row in data.load_table("familles_situations").itertuples():
+        assert row.famille in competences
+    assert competences.count('class="atelier-graphique"') == 2  # radar and grid of the example carnet
+    assert "/voila/render/bilan_stage.ipynb" in competences
+
+    valeurs = page("valeurs")
+    for row in data.load_table("piliers").itertuples():
+        assert row.pilier in valeurs
+    for row in data.load_table("valeurs").itertuples():
+        assert row.valeur in valeurs
+    for row in data.load_table("cas_medecine_generale").itertuples():
+        assert row.profil in valeurs
+
+    missions = page("missions")
+    for row in data.load_table("missions").itertuples():
+        assert row.mission in missions
+    assert "Bibliographie" in page("bibliographie") or "bibliographie" in page("bibliographie")
+
+
+def test_prevention_chapter_renders_indicators_and_vignettes_from_the_data(built_book):
+    import html as html_lib
+
+    from atelier_mg.core import data
+
+    page = html_lib.unescape((built_book / "book" / "prevention.html").read_text())
+    for row in data.load_table("indicateurs_prevention_2024").itertuples():
+        assert row.indicateur in page and row.interpretation in page
+    for row in data.load_table("vignettes_prevention").itertuples():
+        assert row.vignette in page
+    assert page.count('class="atelier-graphique"') == 2  # Jamoulle's quadrant and the cascade
+    for dashboard in ("depistage", "patientele", "classer_prevention"):
+        assert f"/voila/render/{dashboard}.ipynb" in page
+    assert "illustratif" in page
+
+
+def test_pertinence_chapters_render_their_data(built_book):
+    import html as html_lib
+
+    from atelier_mg.core import data
+
+    def page(name: str) -> str:
+        return html_lib.unescape((built_book / "book" / f"{name}.html").read_text())
+
+    pertinence = page("pertinence")
+    for row in data.load_table("programmes_pertinence_2024").itertuples():
+        assert row.objectif in pertinence
+    assert "/voila/render/sobriete.ipynb" in pertinence
+    antibiotiques = page("antibiotiques")
+    assert "26,8" in antibiotiques and "/voila/render/tester_ou_traiter.ipynb" in antibiotiques
+    assert antibiotiques.count('class="atelier-graphique"') == 2  # test-or-treat and the trajectory
+    poly = page("polymedication")
+    for product in data.load_table("top20_medicaments_volume")["produit"]:
+        assert product in poly
+    assert "14" in poly and "12" in poly and "METHADONE" in poly
+    sobriete = page("sobriete")
+    assert "0,92" in sobriete and "/voila/render/sobriete.ipynb" in sobriete
+
+
+def test_glued_numbers_are_printed_as_text(built_book):
+    """A glued « 13,3 » must not come out as the tuple (13, 3) (myst-nb evaluates text/plain)."""
+    for page in (built_book / "book").glob("*.html"):
+        pasted = re.findall(r'pasted-text">([^<]*)<', page.read_text())
+        assert not [p for p in pasted if re.fullmatch(r"\(\d+, \d+\)", p)], page.name

@@ -1,0 +1,45 @@
+"""Cascade de dépistage : tableau 2×2, valeurs prédictives, graphique statique."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from atelier_mg.topics.prevention import screening
+
+
+def test_two_by_two_arithmetic_by_hand():
+    s = screening.Scenario(population=10_000, participation=0.5, prevalence=0.02, sensitivity=0.9,
+                           specificity=0.95, overdiagnosis=0.25)
+    r = screening.cascade(s)
+    assert r.screened == 5_000 and r.diseased == 100 and r.healthy == 4_900
+    assert math.isclose(r.true_positives, 90) and math.isclose(r.false_negatives, 10)
+    assert math.isclose(r.false_positives, 245) and math.isclose(r.true_negatives, 4_655)
+    assert math.isclose(r.ppv, 90 / 335) and math.isclose(r.npv, 4_655 / 4_665)
+    assert math.isclose(r.overdiagnosed, 22.5)
+    table = screening.two_by_two(r)
+    assert table.loc["Test positif", "Malades"] == "90" and table.loc["Test positif", "Non malades"] == "245"
+    assert table.loc["Total", "Total"] == "5\u202f000"
+
+
+def test_ppv_rises_with_prevalence_across_settings():
+    values = [screening.cascade(screening.preset_scenario(c)).ppv for c in ("population_generale", "soins_primaires", "hopital")]
+    assert values == sorted(values) and values[0] < 0.1 < 0.8 < values[2]
+    assert all(row.statut == "illustratif" for row in screening.presets().itertuples())
+
+
+def test_ppv_undefined_without_positives_and_bad_inputs_refused():
+    r = screening.cascade(screening.Scenario(prevalence=0, specificity=1))
+    assert r.ppv is None and screening.percent(r.ppv) == "non calculable"
+    with pytest.raises(screening.ScreeningError, match="la sensibilité doit être une proportion"):
+        screening.Scenario(sensitivity=1.2)
+    with pytest.raises(screening.ScreeningError, match="la population doit être un entier"):
+        screening.Scenario(population=0)
+
+
+def test_static_cascade_chart_binds_its_parameters():
+    spec = screening.chart(interactive=True).to_dict()
+    binds = {p["name"]: p["bind"]["input"] for p in spec["params"]}
+    assert binds == {n: "range" for n in ("population", "participation", "prevalence", "sensibilite", "specificite",
+                                          "surdiagnostic")}

@@ -1,0 +1,103 @@
+"""Modèle, graphique et simulateur de l'écologie des soins."""
+
+import json
+import math
+
+import pandas as pd
+import pytest
+
+from atelier_mg.core import data
+from atelier_mg.topics import ecology
+
+
+def test_counts_scale_with_population_and_months():
+    r = ecology.simulate_dataset("ecologie_white_1961", 60_000, 3).set_index("code")
+    assert r.loc["physician", "par_mois_min"] == 15_000  # 250 per 1,000 × 60,000
+    assert r.loc["university", "par_mois_max"] == 60
+    assert r.loc["physician", "periode_min"] == 45_000  # 3 months of person-months
+    assert r.loc["population", "par_mois_min"] == 60_000
+
+
+def test_ranges_are_carried_through():
+    r = ecology.simulate_dataset("ecologie_referentiel_2025", 10_000).set_index("code")
+    assert (r.loc["gp", "par_mois_min"], r.loc["gp", "par_mois_max"]) == (2_000, 3_000)
+
+
+def test_model_works_on_any_valid_table_and_validates_it():
+    table = pd.DataFrame({
+        "ordre": [1, 2], "code": ["population", "x"], "niveau": ["tous", "certains"],
+        "pour_1000_min": [1000.0, 100.0], "pour_1000_max": [1000.0, 100.0], "reference": ["r", "r"],
+    })
+    assert ecology.simulate(table, 2_000).set_index("code").loc["x", "par_mois_min"] == 200
+    with pytest.raises(data.DataError, match="colonne « niveau » manquante"):
+        ecology.simulate(table.drop(columns="niveau"), 2_000)
+
+
+@pytest.mark.parametrize("population, months, message", [
+    (0, 1, "entier positif"),
+    (-5, 1, "entier positif"),
+    (1000.5, 1, "entier positif"),
+    ("mille", 1, "doit être un nombre"),
+    (math.nan, 1, "doit être un nombre"),
+    (10**9, 1, "ne peut pas dépasser"),
+    (1000, 0, "entre 1 et 120"),
+    (1000, 2.5, "entre 1 et 120"),
+])
+def test_bad_inputs_get_french_errors(population, months, message):
+    with pytest.raises(ecology.SimulationError, match=message):
+        ecology.simulate_dataset("ecologie_white_1961", population, months)
+
+
+def test_summary_and_description_are_in_french():
+    r = ecology.simulate_dataset("ecologie_laporte_2024", 60_000, 12)
+    table = ecology.summary_table(r, 12)
+    assert list(table.columns) == ["Niveau", "Pour 1 000 par mois", "Personnes, mois moyen", "Personnes-mois sur 12 mois"]
+    text = ecology.describe(r, 60_000, 12, "Laporte 2024")
+    assert "14\u202f100 consultent un médecin généraliste" in text
+    assert "personnes-mois" in text
+
+
+def test_interactive_chart_binds_population_duration_and_study():
+    spec = ecology.chart(interactive=True).to_dict()
+    params = {p["name"]: p for p in spec["params"]}
+    assert params["population"]["bind"]["input"] == "range"
+    assert params["mois"]["bind"]["input"] == "range"
+    assert params["jeu"]["bind"]["input"] == "select"
+    assert set(params["jeu"]["bind"]["options"]) == set(data.available("ecologie"))
+    assert "Population" in params["population"]["bind"]["name"]
+    # The counts are computed in the page from the parameters, so the static book recomputes.
+    text = json.dumps(spec)
+    assert "population / 1000 * mois" in text
+    assert spec["description"].startswith("Écologie des soins")
+
+
+def test_static_chart_holds_only_the_chosen_study_and_no_inputs():
+    spec = ecology.chart("ecologie_green_2001", 5_000, 2).to_dict()
+    assert all("bind" not in p for p in spec["params"])
+    values = json.dumps(spec["datasets"])
+    assert "ecologie_green_2001" in values and "ecologie_white_1961" not in values
+
+
+def test_chart_rejects_unknown_study():
+    with pytest.raises(ecology.SimulationError, match="inconnu"):
+        ecology.chart("ecologie_mars_2100")
+
+
+def test_simulator_widget_recomputes_when_inputs_change():
+    ui = ecology.simulator("ecologie_white_1961", 60_000)
+    controls = {}
+    for w in ui.children[:3]:
+        for child in getattr(w, "children", None) or [w]:
+            for c in child._dom_classes:
+                controls[c] = child
+    table = next(w for w in ui.children if "atelier-tableau" in w._dom_classes)
+    desc = next(w for w in ui.children if "atelier-description" in w._dom_classes)
+    assert "15\u202f000" in table.value
+    controls["atelier-population"].value = 120_000
+    assert "30\u202f000" in table.value and "30\u202f000 consultent un médecin" in desc.value
+    controls["atelier-etude"].value = "ecologie_laporte_2024"
+    assert "28\u202f200" in table.value  # 235 per 1,000 × 120,000
+    controls["atelier-territoire"].value = 10_000
+    assert controls["atelier-population"].value == 10_000
+    controls["atelier-duree"].value = 6
+    assert "Personnes-mois sur 6 mois" in table.value
