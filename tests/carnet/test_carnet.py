@@ -154,3 +154,33 @@ def test_intern_app_keeps_the_text_when_saving_fails(tmp_path, monkeypatch):
     assert "Trace enregistrée" in status.value
     assert len(cm.Carnet.open(tmp_path / cm.DEFAULT_FILENAME).traces) == 1
     assert "1 trace(s)" in tabs.children[1].value
+
+
+@pytest.mark.parametrize("typed", ["/tmp/ailleurs", "../ailleurs", "dossier/sous-dossier", "..", "~root", "a..b", "x" * 61])
+def test_export_folder_is_a_plain_name_next_to_the_carnet(tmp_path, typed):
+    carnet_file = tmp_path / "interne" / cm.DEFAULT_FILENAME
+    with pytest.raises(cm.CarnetError, match="Nom de dossier d'export refusé"):
+        export.portfolio_folder(carnet_file, typed)
+    assert export.portfolio_folder(carnet_file, "  Mon export 2026-11 ") == tmp_path / "interne" / "Mon export 2026-11"
+    assert export.portfolio_folder(carnet_file, "") == tmp_path / "interne" / export.DEFAULT_FOLDER
+    assert export.portfolio_folder(carnet_file, "équipe_été") == tmp_path / "interne" / "équipe_été"
+
+
+def test_intern_app_exports_only_next_to_the_carnet(tmp_path, monkeypatch):
+    """What is typed in « Dossier d'export » never names another place on the machine."""
+    work, elsewhere = tmp_path / "interne", tmp_path / "ailleurs"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    cm.Carnet.open(cm.EXAMPLE).copy_to(work / cm.DEFAULT_FILENAME).save()
+    app = carnet_ui.carnet_app()
+    _, tabs = app.children
+    _, folder, button, out = tabs.children[4].children
+    folder.value = str(elsewhere)
+    button.click()
+    assert "Nom de dossier d&#x27;export refusé" in out.value
+    assert not elsewhere.exists()
+    folder.value = "portfolio"
+    button.click()
+    assert "Fichiers écrits" in out.value
+    assert (work / "portfolio" / "synthese.html").is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["interne"]

@@ -115,7 +115,8 @@ def carnet_app(path: str | Path = cm.DEFAULT_FILENAME) -> w.Widget:
     assess = {rater: AssessmentForm(rater) for rater in cm.RATERS}
     synthesis = SynthesisView()
     listing = w.HTML().add_class("atelier-liste-traces")
-    folder = w.Text(value="export_portfolio", description="Dossier d'export", style=WIDE)
+    folder = w.Text(value=export.DEFAULT_FOLDER, description="Dossier d'export", style=WIDE,
+                    placeholder="nom d'un dossier créé à côté du carnet")
     export_btn = w.Button(description="Exporter pour le portfolio", icon="download").add_class("atelier-exporter")
     export_out = w.HTML()
     intern = w.Text(value=carnet.interne, description="Interne (facultatif)", style=WIDE)
@@ -191,7 +192,7 @@ def carnet_app(path: str | Path = cm.DEFAULT_FILENAME) -> w.Widget:
 
     def on_export(_) -> None:
         try:
-            files = export.write_portfolio(carnet, Path(folder.value or "export_portfolio"))
+            files = export.write_portfolio(carnet, export.portfolio_folder(carnet.path, folder.value))
         except (OSError, cm.CarnetError) as exc:
             export_out.value = _alert(f"Export impossible : {exc}")
             return

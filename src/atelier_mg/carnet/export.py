@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -12,6 +13,24 @@ from ..core.charts import to_png, to_svg
 from . import analysis
 from . import model as cm
 from .charts import coverage_chart, radar_chart
+
+DEFAULT_FOLDER = "export_portfolio"
+_FOLDER_NAME = re.compile(r"^\w[\w .-]{0,59}$")
+
+
+def portfolio_folder(carnet_path: Path | None, name: str) -> Path:
+    """Where to export: a plain folder name, always created next to the carnet file, never a path.
+
+    Whatever is typed cannot name another place on the machine (no ``/``, no ``..``).
+    """
+    name = (name or "").strip() or DEFAULT_FOLDER
+    if not _FOLDER_NAME.match(name) or ".." in name:
+        raise cm.CarnetError(
+            f"Nom de dossier d'export refusé : « {name} ». Donnez un simple nom de dossier (lettres, chiffres, "
+            "espace, « - », « _ » ou « . », sans « / » ni « .. ») : il sera créé à côté du carnet."
+        )
+    base = carnet_path.parent if carnet_path is not None else Path.cwd()
+    return base / name
 
 
 def gaps_html(table: pd.DataFrame) -> str:

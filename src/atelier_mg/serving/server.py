@@ -2,7 +2,8 @@
 
 The Voilà application gets three extra routes on the same port: ``/livre/`` (the built book),
 ``/atelier/vendor/`` (the vendored Vega files) and ``/`` (redirects to the book). Dashboards are
-at ``/voila/render/<name>.ipynb``.
+at ``/voila/render/<name>.ipynb``, only those of :data:`.dashboards.ROOM_SAFE`; every page gets its
+own kernel, which runs in its own temporary folder (:mod:`.kernels`).
 """
 
 from __future__ import annotations
@@ -13,17 +14,22 @@ from pathlib import Path
 
 from ..core.errors import UserError
 from .book import book_is_stale, build
+from .dashboards import ROOM_SAFE, dashboard_handlers
 from .environment import jupyter_env
 from .static import book_handlers, vendor_handlers
 
 
-def make_voila_app(book_dir: Path, dashboards_dir: Path, ip: str, port: int):
-    """A configured Voilà application serving the dashboards and the book on one port."""
+def make_voila_app(book_dir: Path, dashboards_dir: Path, ip: str, port: int, allowed: tuple[str, ...] = ROOM_SAFE):
+    """A configured Voilà application serving the book and the ``allowed`` dashboards on one port."""
     from voila.app import Voila
 
     class AtelierVoila(Voila):
         def init_handlers(self):
-            ours = vendor_handlers(self.server_url) + book_handlers(book_dir, self.server_url)
+            ours = (
+                dashboard_handlers(self.server_url, allowed)
+                + vendor_handlers(self.server_url)
+                + book_handlers(book_dir, self.server_url)
+            )
             return ours + super().init_handlers()
 
     app = AtelierVoila()
@@ -36,6 +42,8 @@ def make_voila_app(book_dir: Path, dashboards_dir: Path, ip: str, port: int):
             "--no-browser",
             "--template=atelier",
             "--VoilaConfiguration.show_tracebacks=False",
+            # One private working folder per kernel (that is, per participant's page).
+            "--VoilaConfiguration.multi_kernel_manager_class=atelier_mg.serving.kernels.ParticipantKernelManager",
             "--HTMLExporter.language_code=fr",
             # JupyterLab-only front-end extensions fail to load in Voilà and slow every page.
             "--VoilaConfiguration.extension_denylist=@jupyter/nbgrader",

@@ -1,0 +1,196 @@
+"""Une salle de participants : seuls les tableaux de bord prévus sont servis, chaque participant a son dossier privé.
+
+- a notebook outside the allowlist (the carnet, even placed in the served folder) gets a French 404,
+  and so do the file listings of Voilà (tree page, contents API, /voila/files/);
+- every kernel (one per page) runs in its own temporary folder, removed when it stops;
+- two participants at once never see each other's data.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, free_port, tool_env, wait_http
+from playwright.sync_api import expect
+
+from atelier_mg.serving.dashboards import ROOM_SAFE
+from atelier_mg.serving.kernels import ParticipantKernelManager
+
+
+def status_and_text(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=30) as r:
+            return r.status, r.read().decode()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read().decode()
+
+
+def test_the_allowlist_is_the_dashboards_folder_and_leaves_the_carnet_out():
+    assert set(ROOM_SAFE) == {p.stem for p in (ROOT / "dashboards").glob("*.ipynb")}
+    assert "carnet" not in ROOM_SAFE and (ROOT / "notebooks" / "carnet.ipynb").is_file()
+
+
+def test_each_kernel_runs_in_its_own_folder_removed_when_it_stops(tmp_path):
+    """Two kernels write a file with the same name where they run: each lands in its own private folder."""
+
+    async def scenario():
+        km = ParticipantKernelManager(workdirs_root=str(tmp_path), root_dir=str(ROOT / "dashboards"))
+        kernels = [await km.start_kernel(path="", kernel_name="python3") for _ in range(2)]
+        seen = {}
+        try:
+            for i, kid in enumerate(kernels):
+                client = km.get_kernel(kid).client()
+                client.start_channels()
+                await client.wait_for_ready(timeout=60)
+                lines = []
+                code = (f"import os, tempfile\nopen('trace.txt', 'w').write('participant {i}')\n"
+                        "print(os.getcwd()); print(tempfile.gettempdir())")
+                await client.execute_interactive(
+                    code, timeout=60,
+                    output_hook=lambda m, lines=lines: lines.extend(m["content"].get("text", "").split()),
+                )
+                client.stop_channels()
+                seen[kid] = lines
+            folders = [km.workdir(k) for k in kernels]
+            assert folders[0] != folders[1]
+            for i, (kid, folder) in enumerate(zip(kernels, folders, strict=True)):
+                assert folder.parent == tmp_path
+                assert seen[kid] == [str(folder), str(folder)]  # working folder and TMPDIR
+                assert (folder / "trace.txt").read_text() == f"participant {i}"
+            assert not (ROOT / "dashboards" / "trace.txt").exists()
+            await km.shutdown_kernel(kernels[0])
+            assert not folders[0].exists() and folders[1].exists()
+        finally:
+            await km.shutdown_all()
+        assert list(tmp_path.iterdir()) == []
+
+    asyncio.run(scenario())
+
+
+@pytest.fixture(scope="module")
+def room_with_a_stray_notebook(tmp_path_factory):
+    """A server whose dashboards folder also holds the carnet: the allowlist, not the folder, decides."""
+    base = tmp_path_factory.mktemp("salle")
+    dashboards, book = base / "tableaux", base / "livre"
+    dashboards.mkdir()
+    book.mkdir()
+    (book / "index.html").write_text("<!DOCTYPE html><html lang='fr'><title>Livre</title></html>")
+    shutil.copy(ROOT / "dashboards" / "ecologie.ipynb", dashboards)
+    shutil.copy(ROOT / "notebooks" / "carnet.ipynb", dashboards)
+    (dashboards / "secret.txt").write_text("pas pour les participants")
+    port = free_port()
+    code = (
+        "from pathlib import Path\nfrom atelier_mg.serving.server import make_voila_app\n"
+        f"app = make_voila_app(Path({str(book)!r}), Path({str(dashboards)!r}), '127.0.0.1', {port}, allowed=('ecologie',))\n"
+        "app.start()\n"
+    )
+    log = open(base / "voila.log", "w")  # noqa: SIM115 (closed below)
+    proc = subprocess.Popen([sys.executable, "-c", code], env=tool_env(), stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_http(f"{url}/livre/index.html", proc=proc)
+        yield url, dashboards
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+        log.close()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", [
+    "/voila/render/carnet.ipynb",
+    "/voila/render/inconnu.ipynb",
+    "/voila/render/./carnet.ipynb",
+    "/voila/render/ecologie.ipynb%2F..%2Fcarnet.ipynb",
+    "/voila/render/%65cologie.ipynb",
+    "/voila/tree",
+    "/voila/tree/",
+    "/voila/api/contents",
+    "/voila/api/contents/carnet.ipynb",
+    "/voila/files/secret.txt",
+    "/voila/files/carnet.ipynb",
+])
+def test_what_is_not_allowlisted_gets_a_french_404(room_with_a_stray_notebook, path):
+    url, _ = room_with_a_stray_notebook
+    status, text = status_and_text(url + path)
+    assert status == 404
+    assert "Page introuvable" in text and 'lang="fr"' in text
+    assert "pas pour les participants" not in text and "carnet_app" not in text
+    assert "cdn" not in text.lower()
+
+
+@pytest.mark.slow
+def test_an_allowlisted_dashboard_is_served(room_with_a_stray_notebook):
+    url, dashboards = room_with_a_stray_notebook
+    status, text = status_and_text(url + "/voila/render/ecologie.ipynb")
+    assert status == 200 and "Écologie des soins" in text
+    assert sorted(p.name for p in dashboards.iterdir()) == ["carnet.ipynb", "ecologie.ipynb", "secret.txt"]
+
+
+# -- two participants at once, in a real browser ---------------------------------------------------
+
+def participant_kernels() -> dict[int, Path]:
+    """Kernel processes started by a room (their working folder is a participant folder)."""
+    found = {}
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            if b"ipykernel_launcher" not in (proc / "cmdline").read_bytes():
+                continue
+            cwd = Path(os.readlink(proc / "cwd"))
+        except OSError:
+            continue
+        if cwd.name.startswith("participant-") and cwd.parent.name.startswith("atelier-participants-"):
+            found[int(proc.name)] = cwd
+    return found
+
+
+@pytest.mark.slow
+def test_two_participants_never_see_each_others_data(browser, server, tmp_path):
+    from atelier_mg.topics.patientele import files, generator
+
+    before = set(participant_kernels())
+    served = sorted(p.name for p in (ROOT / "dashboards").iterdir())
+    # Participant A brings an anonymised export of 40 patients; participant B only looks.
+    patients_csv, actes_csv = files.write_csv_pair(generator.generate(40, seed=5), tmp_path)
+    contexts = [browser.new_context(viewport={"width": 1280, "height": 1000}, locale="fr-FR") for _ in range(2)]
+    try:
+        pages = [ctx.new_page() for ctx in contexts]
+        for pg in pages:
+            pg.goto(f"{server}/voila/render/patientele.ipynb")
+        for pg in pages:
+            expect(pg.locator(".atelier-synthese")).to_contain_text("patientèle fictive de 1000 patients", timeout=90_000)
+        a, b = pages
+        for selector, path in ((".atelier-fichier-patients", patients_csv), (".atelier-fichier-actes", actes_csv)):
+            with a.expect_file_chooser() as chooser:
+                a.locator(selector).click()
+            chooser.value.set_files(str(path))
+        a.locator(".atelier-charger").click()
+        expect(a.locator(".atelier-synthese")).to_contain_text("fichiers patients.csv et actes.csv", timeout=30_000)
+        expect(a.locator(".atelier-synthese")).to_contain_text("40 patients")
+        b.wait_for_timeout(1000)
+        assert "patients.csv" not in b.locator(".atelier-synthese").inner_text()
+        expect(b.locator(".atelier-synthese")).to_contain_text("1\u202f000 patients")
+
+        mine = {pid: cwd for pid, cwd in participant_kernels().items() if pid not in before}
+        assert len(mine) >= 2, mine
+        folders = set(mine.values())
+        assert len(folders) == len(mine)  # one folder per kernel
+        for folder in folders:
+            assert folder.is_dir() and not folder.is_relative_to(ROOT)
+            assert not any(folder.iterdir()), list(folder.iterdir())  # uploads stay in memory
+    finally:
+        for ctx in contexts:
+            ctx.close()
+    assert sorted(p.name for p in (ROOT / "dashboards").iterdir()) == served
+    assert not list(ROOT.glob("*.csv"))
+
