@@ -26,6 +26,19 @@ def parser() -> argparse.ArgumentParser:
     p_serve.add_argument("--port", type=int, default=8866, help="port (par défaut 8866)")
     p_serve.add_argument("--sans-construction", action="store_true", help="ne pas reconstruire le livre")
 
+    p_salle = sub.add_parser("salle", help="animer une séance de DPC : une salle de participants sur le réseau local")
+    p_salle.add_argument("tableaux", nargs="+", metavar="tableau",
+                         help="tableaux de bord de la séance (par exemple : ecologie tester_ou_traiter)")
+    p_salle.add_argument("--places", type=int, default=30, help="nombre de participants au plus (par défaut 30)")
+    p_salle.add_argument("--ip", default="0.0.0.0",
+                         help="adresse d'écoute (par défaut 0.0.0.0 : tout le réseau local ; 127.0.0.1 pour essayer seul)")
+    p_salle.add_argument("--port", type=int, default=8870, help="port (par défaut 8870)")
+    p_salle.add_argument("--seance", default=None, help="nom de la séance : le même nom reprend une séance interrompue")
+    p_salle.add_argument("--dossier-seances", type=Path, default=None,
+                         help="où enregistrer les réponses (par défaut : le dossier seances/ du dépôt)")
+    p_salle.add_argument("--adresse-publique", default=None,
+                         help="adresse à mettre dans le QR code (par défaut : l'adresse de cet ordinateur sur le réseau)")
+
     p_lab = sub.add_parser("lab", help="ouvrir JupyterLab sur le dépôt (exercices, simulateurs)")
     p_lab.add_argument("--ip", default="127.0.0.1")
     p_lab.add_argument("--port", type=int, default=8888)
@@ -44,6 +57,11 @@ def main(argv: list[str] | None = None) -> int:
             from .serving.server import serve
 
             serve(root, args.ip, args.port, rebuild=not args.sans_construction)
+        elif args.commande == "salle":
+            from .serving.room.command import serve_room
+
+            serve_room(root, args.tableaux, args.places, args.ip, args.port, args.seance, args.adresse_publique,
+                       args.dossier_seances)
         elif args.commande == "lab":
             from .serving.lab import lab
 

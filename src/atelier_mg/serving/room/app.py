@@ -1,0 +1,183 @@
+"""``atelier salle`` : une séance de DPC servie depuis l'ordinateur de l'animateur, sans Internet.
+
+Design (see ARCHITECTURE.md): a participant's page needs no kernel. It is the book's simulator
+(the same chart function, Vega-Lite parameters bound to inputs), compiled to Vega on the server and
+computed in the page; the page and its assets are prepared and compressed before the room is
+announced, so joining costs the server one small response and a few cached files. Answers go
+to one SQLite file per session. The facilitator's page, protected by a token printed at start,
+shows the QR code, the participants and the live answers.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import mimetypes
+import re
+import secrets
+import socket
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import segno
+import tornado.web
+
+from ...core.charts import FORMAT_LOCALE_FR, VENDOR_DIR
+from ..static import NoCacheStaticHandler, vendor_handlers
+from . import charts, definition, pages
+from .store import RoomStore
+
+STATIC_DIR = Path(__file__).parent / "static"
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
+POLL_MS_PARTICIPANT = 1500
+POLL_MS_FACILITATOR = 700
+
+
+@dataclass
+class RoomSettings:
+    dashboards: list[str]
+    dashboards_dir: Path
+    sessions_dir: Path
+    places: int = 30
+    ip: str = "0.0.0.0"
+    port: int = 8870
+    session: str | None = None
+    public_host: str | None = None
+    book_dir: Path | None = None
+
+
+class Asset:
+    """A static file held in memory, gzip-compressed once, served with a long cache lifetime."""
+
+    def __init__(self, name: str, content: bytes):
+        self.content = content
+        self.gzipped = gzip.compress(content, compresslevel=9, mtime=0)
+        self.type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+        if self.type.startswith("text/") or self.type.endswith("javascript"):
+            self.type += "; charset=utf-8"
+
+
+def lan_address() -> str:
+    """The address other machines of the local network reach this one at (no packet is sent)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        try:
+            s.connect(("10.255.255.255", 1))
+            return s.getsockname()[0]
+        except OSError:
+            return "127.0.0.1"
+
+
+class Room:
+    """Everything a room needs, prepared before it opens."""
+
+    def __init__(self, settings: RoomSettings):
+        if not 1 <= settings.places <= 500:
+            raise definition.RoomDefinitionError("Le nombre de places doit être compris entre 1 et 500.")
+        self.settings = settings
+        self.dashboards = [definition.load(name, settings.dashboards_dir) for name in settings.dashboards]
+        self.title = " · ".join(d.title for d in self.dashboards)
+        name = settings.session or time.strftime("seance-%Y-%m-%d-%H%M")
+        if not re.fullmatch(r"[\w.-]{1,80}", name):
+            raise definition.RoomDefinitionError(f"Nom de séance invalide : « {name} » (lettres, chiffres, « - », « _ »).")
+        self.store = RoomStore(settings.sessions_dir / f"{name}.sqlite")
+        self.session_name = name
+        self.code = self._meta("code", lambda: "".join(secrets.choice(CODE_ALPHABET) for _ in range(4)))
+        self.token = self._meta("jeton", lambda: secrets.token_urlsafe(12))
+        self.cookie_secret = self._meta("secret_cookies", lambda: secrets.token_hex(32))
+        host = settings.public_host or (lan_address() if settings.ip in ("0.0.0.0", "") else settings.ip)
+        self.base_url = f"http://{host}:{settings.port}"
+        self.participant_url = f"{self.base_url}/s/{self.code}"
+        self.facilitator_url = f"{self.base_url}/animateur?jeton={self.token}"
+        self.assets = self._assets()
+        version = hashlib.sha256(b"".join(a.content for a in self.assets.values())).hexdigest()[:12]
+        self.static_url = f"/salle/static/{version}"
+        specs = {f"{d.name}-{k}": charts.to_vega(sim.spec()) for d in self.dashboards for k, sim in enumerate(d.simulators)}
+        book = "/livre/"
+        base_config = {"locale": FORMAT_LOCALE_FR}
+        self.participant_html = Asset("page.html", pages.participant_page(
+            self.title, self.dashboards, specs, {**base_config, "api": "/salle/api", "intervalle": POLL_MS_PARTICIPANT},
+            self.static_url, book).encode())
+        qr = segno.make(self.participant_url, error="m").svg_inline(scale=6, border=2, omitsize=True,
+                                                                   title="Adresse des participants")
+        self.facilitator_html = Asset("animateur.html", pages.facilitator_page(
+            self.title, self.dashboards, charts.distribution_specs(),
+            {**base_config, "api": "/animateur/api", "intervalle": POLL_MS_FACILITATOR},
+            self.static_url, self.participant_url, self.code, qr, settings.places).encode())
+        self.ready = True
+
+    def _meta(self, key: str, make) -> str:
+        row = self.store.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        if row:
+            return row[0]
+        value = make()
+        self.store.db.execute("INSERT INTO meta (key, value) VALUES (?, ?)", (key, value))
+        return value
+
+    def _assets(self) -> dict[str, Asset]:
+        files = {"vega.min.js": VENDOR_DIR / "vega.min.js"}
+        files.update({p.name: p for p in STATIC_DIR.iterdir() if p.suffix in (".js", ".css")})
+        return {name: Asset(name, path.read_bytes()) for name, path in files.items()}
+
+    def dashboard(self, name: str) -> definition.RoomDashboard:
+        for d in self.dashboards:
+            if d.name == name:
+                return d
+        raise KeyError(name)
+
+    def question_state(self) -> dict[str, Any] | None:
+        current = self.store.current()
+        if current is None:
+            return None
+        dash, qid = current
+        q = self.dashboard(dash).question(qid)
+        out = {**q.public(), "tableau": dash}
+        if self.store.is_revealed(dash, qid):
+            out["revele"] = q.revealed()
+        return out
+
+    def public_state(self) -> dict[str, Any]:
+        return {
+            "pret": self.ready, "places": self.settings.places, "participants": self.store.active(),
+            "participants_vus": self.store.seen(), "tableaux": [d.name for d in self.dashboards],
+            "question": self.question_state(),
+        }
+
+    def make_app(self) -> tornado.web.Application:
+        from .handlers import (
+            AssetHandler,
+            ExportHandler,
+            FacilitatorApiHandler,
+            FacilitatorPageHandler,
+            FaviconHandler,
+            JoinHandler,
+            NotFoundHandler,
+            ParticipantApiHandler,
+            ParticipantPageHandler,
+            PublicStateHandler,
+        )
+
+        room = {"room": self}
+        handlers: list[tuple] = [
+            (r"/", JoinHandler, room),
+            (r"/rejoindre", JoinHandler, room),
+            (r"/s/([A-Za-z0-9]{1,8})", ParticipantPageHandler, room),
+            (r"/salle/etat", PublicStateHandler, room),
+            (r"/salle/api/(etat|rejoindre|reponse|quitter)", ParticipantApiHandler, room),
+            (r"/salle/static/[0-9a-f]+/(.*)", AssetHandler, room),
+            (r"/animateur", FacilitatorPageHandler, room),
+            (r"/favicon\.ico", FaviconHandler, room),
+            (r"/animateur/export\.csv", ExportHandler, room),
+            (r"/animateur/api/(etat|ouvrir|devoiler|fermer)", FacilitatorApiHandler, room),
+        ]
+        book = self.settings.book_dir
+        if book is not None and (book / "index.html").is_file():
+            handlers += vendor_handlers("/") + [
+                (r"/livre", tornado.web.RedirectHandler, {"url": "/livre/"}),
+                (r"/livre/(.*)", NoCacheStaticHandler, {"path": str(book), "default_filename": "index.html"}),
+            ]
+        return tornado.web.Application(
+            handlers, cookie_secret=self.cookie_secret, xsrf_cookies=True, default_handler_class=NotFoundHandler,
+            default_handler_args=room,
+        )

@@ -1,0 +1,114 @@
+"""Les pages de la salle (HTML en français, sans CDN) : participant, animateur, salle complète, code d'accès."""
+
+from __future__ import annotations
+
+import json
+from html import escape
+from typing import Any
+
+from .definition import RoomDashboard
+
+HEAD = """<!DOCTYPE html>
+<html lang="fr"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title>
+<link rel="stylesheet" href="{static}/salle.css">
+{scripts}</head>"""
+
+
+def _json_script(element_id: str, value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False).replace("</", "<\\/")
+    return f'<script type="application/json" id="{element_id}">{text}</script>'
+
+
+def _head(title: str, static: str, scripts: tuple[str, ...] = ()) -> str:
+    tags = "".join(f'<script defer src="{static}/{name}"></script>\n' for name in scripts)
+    return HEAD.format(title=escape(title), static=static, scripts=tags)
+
+
+def participant_page(title: str, dashboards: list[RoomDashboard], specs: dict[str, Any], config: dict[str, Any],
+                     static: str, book: str) -> str:
+    """The page every participant gets (the same bytes for all: no per-person content)."""
+    tabs = ""
+    if len(dashboards) > 1:
+        buttons = "".join(
+            f'<button type="button" role="tab" aria-controls="t-{d.name}" aria-selected="{str(i == 0).lower()}">'
+            f"{escape(d.title)}</button>"
+            for i, d in enumerate(dashboards)
+        )
+        tabs = f'<nav class="onglets" role="tablist" aria-label="Simulateurs de la séance">{buttons}</nav>'
+    sections = []
+    for i, d in enumerate(dashboards):
+        sims = "".join(f'<div class="carte"><div class="simulateur" data-spec="{d.name}-{k}"></div></div>'
+                       for k in range(len(d.simulators)))
+        sections.append(
+            f'<section class="tableau" id="t-{d.name}"{" hidden" if i else ""}><h2>{escape(d.title)}</h2>{sims}'
+            f'<p><a href="{book}{escape(d.chapter)}.html" target="_blank" rel="noopener">Lire le chapitre du livre</a></p>'
+            "</section>"
+        )
+    return (
+        _head(f"{title} — salle Atelier MG", static, ("vega.min.js", "participant.js"))
+        + '<body class="participant"><header><h1>' + escape(title) + "</h1>"
+        + '<p class="etat" role="status">Chargement du simulateur…</p></header>'
+        + '<section id="question" class="carte question" aria-live="polite" hidden></section>'
+        + f"<main>{tabs}{''.join(sections)}</main>"
+        + _json_script("salle-config", config) + _json_script("salle-specs", specs)
+        + "</body></html>"
+    )
+
+
+def facilitator_page(title: str, dashboards: list[RoomDashboard], specs: dict[str, Any], config: dict[str, Any],
+                     static: str, participant_url: str, code: str, qr_svg: str, places: int) -> str:
+    items = []
+    for d in dashboards:
+        for q in d.questions:
+            attrs = f'data-tableau="{d.name}" data-question="{q.id}"'
+            items.append(
+                f'<li data-cle="{d.name}:{q.id}"><strong>{escape(d.title)}</strong> — {escape(q.prompt)}'
+                f'<div class="actions"><button type="button" data-action="ouvrir" {attrs}>Ouvrir</button>'
+                f'<button type="button" class="secondaire" data-action="devoiler" {attrs}>Dévoiler la réponse</button>'
+                "</div></li>"
+            )
+    questions = "".join(items) or "<li>Aucune question n'est prévue pour ces tableaux de bord.</li>"
+    return (
+        _head(f"Animateur — {title}", static, ("vega.min.js", "animateur.js"))
+        + '<body class="animateur"><header><h1>' + escape(title) + ' — animateur</h1>'
+        + '<p class="pret" role="status">Salle prête</p></header><main>'
+        + '<div class="grille"><div class="carte"><h2>Rejoindre la salle</h2>'
+        + f'<div class="qr" role="img" aria-label="QR code de l\'adresse des participants">{qr_svg}</div>'
+        + f'<p>Adresse : <a class="adresse" href="{escape(participant_url)}">{escape(participant_url)}</a></p>'
+        + f'<p>Code de la salle : <span class="code">{escape(code)}</span></p></div>'
+        + '<div class="carte"><h2>Participants connectés</h2>'
+        + f'<p class="compteur">0 / {places}</p>'
+        + '<p><a class="bouton secondaire" href="export.csv" download>Exporter les réponses (CSV, effectifs seulement)</a></p>'
+        + "</div></div>"
+        + '<div class="carte"><h2>Question en cours</h2><p class="question-ouverte"></p>'
+        + '<p class="reponses-info" role="status">Aucune question ouverte.</p>'
+        + '<div class="graphique" aria-live="polite"></div><p class="reponse-attendue"></p>'
+        + '<button type="button" class="secondaire" data-action="fermer">Fermer la question</button></div>'
+        + f'<div class="carte"><h2>Questions de la séance</h2><ol class="liste-questions">{questions}</ol></div>'
+        + "</main>" + _json_script("salle-config", config) + _json_script("salle-specs", specs)
+        + "</body></html>"
+    )
+
+
+def message_page(title: str, message: str, static: str, status_class: str = "") -> str:
+    """A short French page: full room, unknown code, wrong token."""
+    return (
+        _head(f"{title} — Atelier MG", static)
+        + f'<body class="{status_class}"><header><h1>{escape(title)}</h1></header>'
+        + f'<main><div class="carte"><p role="alert">{escape(message)}</p></div></main></body></html>'
+    )
+
+
+def join_page(static: str, error: str = "") -> str:
+    """Where a participant types the room code shown by the facilitator."""
+    alert = f'<p class="retour erreur" role="alert">{escape(error)}</p>' if error else ""
+    return (
+        _head("Rejoindre une salle — Atelier MG", static)
+        + '<body><header><h1>Rejoindre la salle</h1></header><main><div class="carte">'
+        + '<form method="get" action="/rejoindre"><label for="code">Code affiché par l\'animateur :</label> '
+        + '<input id="code" name="code" autocomplete="off" autocapitalize="characters" maxlength="8" '
+        + 'style="min-height:44px;font-size:1.3rem;width:8rem;text-transform:uppercase"> '
+        + f'<button type="submit">Rejoindre</button></form>{alert}</div></main></body></html>'
+    )

@@ -1,0 +1,145 @@
+/* Page du participant : les simulateurs calculés dans la page (Vega), la question ouverte, sans noyau. */
+(function () {
+  "use strict";
+  var cfg = JSON.parse(document.getElementById("salle-config").textContent);
+  var specs = JSON.parse(document.getElementById("salle-specs").textContent);
+  var etat = document.querySelector(".etat");
+  var zone = document.getElementById("question");
+  var shownKey = null, shownRevealed = false, sending = false, stopped = false;
+
+  function cookie(name) {
+    var m = document.cookie.match(new RegExp("(?:^|; )" + name + "=([^;]*)"));
+    return m ? decodeURIComponent(m[1]) : "";
+  }
+  function el(tag, attrs, text) {
+    var e = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) { e.setAttribute(k, attrs[k]); });
+    if (text !== undefined) e.textContent = text;
+    return e;
+  }
+  function post(path, body) {
+    return fetch(cfg.api + path, {
+      method: "POST", credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-XSRFToken": cookie("_xsrf") },
+      body: JSON.stringify(body || {})
+    }).then(function (r) { return r.json().then(function (j) { j.status = r.status; return j; }); });
+  }
+
+  /* Simulators: the book's Vega-Lite specs, compiled to Vega on the server; inputs update the view in place. */
+  vega.formatLocale(cfg.locale);
+  document.querySelectorAll(".simulateur").forEach(function (box) {
+    var view = new vega.View(vega.parse(specs[box.dataset.spec]), { renderer: "svg", container: box, hover: true });
+    view.runAsync().then(function () { box.setAttribute("data-rendu", "ok"); },
+      function (err) { box.setAttribute("data-rendu", "erreur"); box.textContent = "Le simulateur n'a pas pu s'afficher (" + err.message + ")."; });
+    box.vegaView = view;
+  });
+
+  /* Tabs between the room's dashboards. */
+  var tabs = document.querySelectorAll(".onglets button");
+  tabs.forEach(function (b) {
+    b.addEventListener("click", function () {
+      tabs.forEach(function (o) { o.setAttribute("aria-selected", String(o === b)); });
+      document.querySelectorAll(".tableau").forEach(function (s) { s.hidden = s.id !== b.getAttribute("aria-controls"); });
+    });
+  });
+
+  function feedback(text, ok) {
+    var p = zone.querySelector(".retour");
+    if (!p) return;
+    p.textContent = text;
+    p.className = "retour " + (ok ? "ok" : "erreur");
+  }
+
+  function renderQuestion(q, mine) {
+    zone.innerHTML = "";
+    zone.hidden = false;
+    zone.appendChild(el("h2", {}, "Question"));
+    var form = el("form", { "class": "formulaire" });
+    var fs = el("fieldset");
+    fs.appendChild(el("legend", {}, q.enonce));
+    if (q.vignette) fs.appendChild(el("p", { "class": "vignette" }, q.vignette));
+    fs.appendChild(el("p", { "class": "consigne" }, "Réponse attendue : " + q.consigne + "."));
+    if (q.type === "nombre") {
+      var label = el("label", { "for": "reponse-nombre" }, "Votre réponse" + (q.unite ? " (" + q.unite + ")" : "") + " : ");
+      var input = el("input", { type: "text", id: "reponse-nombre", name: "valeur", inputmode: "decimal", autocomplete: "off" });
+      if (mine !== null && mine !== undefined) input.value = String(mine).replace(".", ",");
+      fs.appendChild(label); fs.appendChild(input);
+    } else {
+      var multiple = q.type === "choix_multiples";
+      q.choix.forEach(function (c, i) {
+        var id = "choix-" + i;
+        var lab = el("label", { "class": "choix", "for": id });
+        var inp = el("input", { type: multiple ? "checkbox" : "radio", name: "valeur", id: id, value: c });
+        if (mine !== null && mine !== undefined && (multiple ? mine.indexOf(c) >= 0 : mine === c)) inp.checked = true;
+        lab.appendChild(inp); lab.appendChild(document.createTextNode(c));
+        fs.appendChild(lab);
+      });
+    }
+    form.appendChild(fs);
+    var button = el("button", { type: "submit", "class": "envoyer" }, "Envoyer ma réponse");
+    form.appendChild(button);
+    form.appendChild(el("p", { "class": "retour", role: "status", "aria-live": "polite" }));
+    form.addEventListener("submit", function (ev) {
+      ev.preventDefault();
+      if (sending) return;
+      var value;
+      if (q.type === "nombre") value = form.querySelector("input[name=valeur]").value;
+      else if (q.type === "choix_multiples") value = Array.prototype.map.call(form.querySelectorAll("input:checked"), function (i) { return i.value; });
+      else { var c = form.querySelector("input:checked"); value = c ? c.value : null; }
+      sending = true; button.disabled = true;
+      post("/reponse", { tableau: q.tableau, question: q.id, valeur: value }).then(function (r) {
+        if (r.ok) feedback("Réponse enregistrée. Vous pouvez la modifier tant que la question est ouverte.", true);
+        else feedback(r.erreur || "Réponse refusée.", false);
+      }, function () { feedback("Le serveur ne répond pas : vérifiez le Wi-Fi puis renvoyez votre réponse.", false); })
+        .then(function () { sending = false; button.disabled = false; });
+    });
+    zone.appendChild(form);
+  }
+
+  function renderReveal(rev, mine) {
+    var box = zone.querySelector(".revelation") || zone.appendChild(el("div", { "class": "revelation" }));
+    box.innerHTML = "";
+    var answer = Array.isArray(rev.reponse) ? rev.reponse.join(" ; ") : String(rev.reponse).replace(".", ",");
+    if (rev.tolerance) answer += " (à " + String(rev.tolerance).replace(".", ",") + " près)";
+    box.appendChild(el("p", {}, "Réponse attendue : " + answer));
+    box.appendChild(el("p", {}, rev.explication));
+    if (rev.source) box.appendChild(el("p", { "class": "source" }, "Source : " + rev.source));
+    if (mine !== null && mine !== undefined) box.appendChild(el("p", { "class": rev.juste ? "retour ok" : "retour erreur" },
+      rev.juste ? "Votre réponse est juste." : "Votre réponse diffère de la réponse attendue."));
+    zone.querySelectorAll("input, button").forEach(function (i) { i.disabled = true; });
+  }
+
+  function full() {
+    stopped = true;
+    document.body.classList.add("complet");
+    etat.textContent = "Salle complète : toutes les places sont prises. Demandez à l'animateur.";
+  }
+
+  function poll() {
+    if (stopped) return;
+    fetch(cfg.api + "/etat", { credentials: "same-origin", cache: "no-store" })
+      .then(function (r) { return r.json(); })
+      .then(function (s) {
+        if (s.rejoindre) {
+          return post("/rejoindre").then(function (r) { if (r.complet) full(); });
+        }
+        etat.textContent = s.question ? "Une question est ouverte." : "Manipulez le simulateur ; les questions de l'animateur apparaîtront ici.";
+        var q = s.question;
+        var key = q ? q.tableau + ":" + q.id : null;
+        if (key !== shownKey) {
+          shownKey = key; shownRevealed = false;
+          if (q) renderQuestion(q, s.ma_reponse); else { zone.hidden = true; zone.innerHTML = ""; }
+        }
+        if (q && s.revele && !shownRevealed) { shownRevealed = true; renderReveal(s.revele, s.ma_reponse); }
+      })
+      .catch(function () { etat.textContent = "Connexion au serveur perdue ; nouvelle tentative…"; })
+      .then(function () { if (!stopped) setTimeout(poll, cfg.intervalle); });
+  }
+  poll();
+
+  window.addEventListener("pagehide", function () {
+    var data = new FormData();
+    data.append("_xsrf", cookie("_xsrf"));
+    if (navigator.sendBeacon) navigator.sendBeacon(cfg.api + "/quitter", data);
+  });
+})();
