@@ -18,11 +18,17 @@ from .dashboards import ROOM_SAFE, dashboard_handlers
 from .environment import jupyter_env
 from .static import book_handlers, vendor_handlers
 
+EXECUTION_TIMEOUT = 60  # seconds for one cell of a dashboard
 
-def make_voila_app(book_dir: Path, dashboards_dir: Path, ip: str, port: int, allowed: tuple[str, ...] = ROOM_SAFE):
+
+def make_voila_app(book_dir: Path, dashboards_dir: Path, ip: str, port: int, allowed: tuple[str, ...] = ROOM_SAFE,
+                   execution_timeout: int = EXECUTION_TIMEOUT):
     """A configured Voilà application serving the book and the ``allowed`` dashboards on one port."""
     from voila.app import Voila
 
+    from .executor import install
+
+    install()  # French error and timeout messages in the page
     class AtelierVoila(Voila):
         def init_handlers(self):
             ours = (
@@ -42,6 +48,8 @@ def make_voila_app(book_dir: Path, dashboards_dir: Path, ip: str, port: int, all
             "--no-browser",
             "--template=atelier",
             "--VoilaConfiguration.show_tracebacks=False",
+            # Every execution is bounded: a stalled cell (nbclient #312) ends with a French message, then a reload.
+            f"--VoilaExecutor.timeout={execution_timeout}",
             # One private working folder per kernel (that is, per participant's page).
             "--VoilaConfiguration.multi_kernel_manager_class=atelier_mg.serving.kernels.ParticipantKernelManager",
             "--HTMLExporter.language_code=fr",
