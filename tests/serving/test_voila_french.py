@@ -64,6 +64,20 @@ def test_loading_texts_are_in_french(voila):
         assert english not in text, english
 
 
+def test_a_page_that_works_is_not_reloaded(voila, browser):
+    context = browser.new_context(locale="fr-FR")
+    try:
+        page = context.new_page()
+        loads = []
+        page.on("load", lambda _: loads.append(1))
+        page.goto(f"{voila}/voila/render/rapide.ipynb")
+        expect(page.locator("body")).to_contain_text("bonjour", timeout=30_000)
+        page.wait_for_timeout(5_000)
+        assert len(loads) == 1
+    finally:
+        context.close()
+
+
 def test_an_error_shows_a_french_message_and_no_code(voila):
     text = page_text(f"{voila}/voila/render/erreur.ipynb")
     assert "n'a pas pu être calculée" in text
