@@ -14,7 +14,7 @@ def test_review_dashboard_loads_a_carnet_and_shows_the_radar(page, server, tmp_p
     # The intern's file, as it would be brought to the review meeting.
     carnet = cm.Carnet.open(cm.EXAMPLE).copy_to(tmp_path / "carnet_competences.json")
     carnet.save()
-    page.goto(f"{server}/voila/render/bilan_stage.ipynb")
+    page.goto(f"{server}/voila/render/bilan_stage.ipynb", wait_until="commit")  # stalls: bounded, then reloaded
     button = page.locator(".atelier-televerser")
     expect(button).to_be_visible(timeout=90_000)
 

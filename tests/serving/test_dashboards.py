@@ -10,7 +10,7 @@ pytestmark = pytest.mark.slow
 
 
 def test_dashboard_recomputes_when_the_slider_moves(page, server):
-    page.goto(f"{server}/voila/render/ecologie.ipynb")
+    page.goto(f"{server}/voila/render/ecologie.ipynb", wait_until="commit")  # stalls: bounded, then reloaded
     figure = page.locator(".atelier-figure .atelier-graphique[data-atelier-rendu=ok]")
     expect(figure).to_be_visible(timeout=90_000)
     table = page.locator(".atelier-tableau")
@@ -44,7 +44,7 @@ def test_dashboard_recomputes_when_the_slider_moves(page, server):
 
 
 def test_screening_dashboard_recomputes_the_cascade(page, server):
-    page.goto(f"{server}/voila/render/depistage.ipynb")
+    page.goto(f"{server}/voila/render/depistage.ipynb", wait_until="commit")  # stalls: bounded, then reloaded
     table = page.locator(".atelier-tableau")
     expect(table).to_contain_text("475", timeout=90_000)  # false positives, primary-care preset, 10 000 people
     text = page.locator(".atelier-description")
@@ -59,7 +59,7 @@ def test_screening_dashboard_recomputes_the_cascade(page, server):
 
 
 def test_tester_ou_traiter_dashboard(page, server):
-    page.goto(f"{server}/voila/render/tester_ou_traiter.ipynb")
+    page.goto(f"{server}/voila/render/tester_ou_traiter.ipynb", wait_until="commit")  # stalls: bounded, then reloaded
     table = page.locator(".atelier-tableau")
     expect(table).to_contain_text("Test si score ≥ seuil", timeout=90_000)
     expect(page.locator(".atelier-figure .atelier-graphique[data-atelier-rendu=ok] svg")).to_contain_text("Comparer")
@@ -83,7 +83,7 @@ DASHBOARDS = sorted(p.stem for p in (__import__("conftest").ROOT / "dashboards")
 
 @pytest.mark.parametrize("name", DASHBOARDS)
 def test_every_dashboard_renders_in_french_without_errors(page, server, name):
-    page.goto(f"{server}/voila/render/{name}.ipynb")
+    page.goto(f"{server}/voila/render/{name}.ipynb", wait_until="commit")  # stalls: bounded, then reloaded
     expect(page.locator(".jupyter-widgets").first).to_be_visible(timeout=90_000)
     expect(page.locator("h1").first).to_be_visible()
     page.wait_for_load_state("networkidle")

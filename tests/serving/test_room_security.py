@@ -166,7 +166,7 @@ def test_two_participants_never_see_each_others_data(browser, server, tmp_path):
     try:
         pages = [ctx.new_page() for ctx in contexts]
         for pg in pages:
-            pg.goto(f"{server}/voila/render/patientele.ipynb")
+            pg.goto(f"{server}/voila/render/patientele.ipynb", wait_until="commit")  # stalls: bounded, then reloaded
         for pg in pages:
             expect(pg.locator(".atelier-synthese")).to_contain_text("patientèle fictive de 1000 patients", timeout=90_000)
         a, b = pages

@@ -101,3 +101,9 @@ def test_simulator_widget_recomputes_when_inputs_change():
     assert controls["atelier-population"].value == 10_000
     controls["atelier-duree"].value = 6
     assert "Personnes-mois sur 6 mois" in table.value
+
+
+def test_stacked_layout_puts_the_counts_under_the_squares_for_phones():
+    wide, narrow = ecology.chart().to_dict(), ecology.chart(stacked=True).to_dict()
+    assert "hconcat" in wide and "vconcat" in narrow
+    assert narrow["vconcat"] == wide["hconcat"] and narrow["params"] == wide["params"]

@@ -18,7 +18,7 @@ from .dashboards import ROOM_SAFE, dashboard_handlers
 from .environment import jupyter_env
 from .static import book_handlers, vendor_handlers
 
-EXECUTION_TIMEOUT = 60  # seconds for one cell of a dashboard
+EXECUTION_TIMEOUT = 20  # seconds for one cell of a dashboard (a normal one takes about 1 s)
 
 
 def make_voila_app(book_dir: Path, dashboards_dir: Path, ip: str, port: int, allowed: tuple[str, ...] = ROOM_SAFE,

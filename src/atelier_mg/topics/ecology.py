@@ -132,11 +132,13 @@ def chart(
     months: int = 1,
     interactive: bool = False,
     datasets: list[str] | None = None,
-) -> alt.HConcatChart:
+    stacked: bool = False,
+) -> alt.HConcatChart | alt.VConcatChart:
     """Nested-squares picture and count list of one dataset.
 
     With ``interactive=True`` the population, duration and study are inputs bound in the
     page (Vega-Lite parameters): the chart recomputes in the browser without a kernel.
+    ``stacked=True`` puts the count list under the squares (narrow screens: phones in a room).
     """
     check_inputs(population, months)
     names = datasets or data.available(SCHEMA)
@@ -215,7 +217,7 @@ def chart(
     listing = alt.layer(unit, swatches, lines).properties(width=360, height=220)
 
     return (
-        alt.hconcat(squares, listing)
+        (alt.vconcat if stacked else alt.hconcat)(squares, listing)
         .add_params(p_pop, p_months, p_jeu)
         .properties(
             description=(

@@ -92,6 +92,11 @@ def test_a_phone_gets_a_usable_page_without_horizontal_scrolling(room, contexts,
         assert phone.evaluate("document.documentElement.scrollWidth") <= 390
         widths = phone.locator(".simulateur svg").evaluate_all("els => els.map(e => e.getBoundingClientRect().right)")
         assert max(widths) <= 390
+    # On a phone, the ecology simulator uses its stacked layout: its text is shrunk by a quarter at most.
+    phone.locator(".onglets button").first.click()
+    scale = phone.locator("#t-ecologie .simulateur svg").evaluate(
+        "s => s.getBoundingClientRect().width / s.viewBox.baseVal.width")
+    assert scale >= 0.75, scale
     targets = phone.locator("button:visible, label.choix:visible, select:visible, input[type=range]:visible, a.bouton:visible")
     sizes = targets.evaluate_all("els => els.map(e => [e.textContent.trim().slice(0, 30), e.getBoundingClientRect().height])")
     small = [b for b in sizes if b[1] < 44]
@@ -135,3 +140,26 @@ def reload_then_fill(ctx, room):
     # The participant who reloaded still has their place.
     page.reload()
     expect(page.locator(".simulateur[data-rendu=ok]").first).to_be_visible(timeout=15_000)
+
+
+def test_every_room_page_fits_a_phone(room, contexts):
+    """Join page, facilitator page (with a question open) and a refused code, at 390 × 844."""
+    new, failures = contexts
+    phone = new(**PHONE).new_page()
+    boss = new(**PHONE).new_page()
+    boss.goto(room.facilitator_url)
+    boss.locator("li[data-cle='tester_ou_traiter:prevalence'] button[data-action=ouvrir]").click()
+    expect(boss.locator(".reponses-info")).to_contain_text("réponse(s)", timeout=5_000)
+    for page, url in ((phone, room.base + "/"), (phone, room.base + "/rejoindre?code=XXXX"), (boss, None)):
+        if url:
+            page.goto(url)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, page.url
+        sizes = page.locator("button:visible, input:visible, a.bouton:visible").evaluate_all(
+            "els => els.map(e => [e.outerHTML.slice(0, 60), e.getBoundingClientRect().height])")
+        assert sizes and not [s for s in sizes if s[1] < 44], sizes
+    phone.goto(room.base + "/")
+    phone.fill("#code", room.code.lower())
+    phone.locator("button[type=submit]").click()
+    expect(phone.locator(".simulateur[data-rendu=ok]").first).to_be_visible(timeout=15_000)
+    boss.locator("button[data-action=fermer]").click()
+    assert not [f for f in failures if "/rejoindre" not in f], failures  # the wrong code is a 400, on purpose

@@ -93,7 +93,12 @@ class Room:
         self.assets = self._assets()
         version = hashlib.sha256(b"".join(a.content for a in self.assets.values())).hexdigest()[:12]
         self.static_url = f"/salle/static/{version}"
-        specs = {f"{d.name}-{k}": charts.to_vega(sim.spec()) for d in self.dashboards for k, sim in enumerate(d.simulators)}
+        specs = {}
+        for d in self.dashboards:
+            for k, sim in enumerate(d.simulators):
+                specs[f"{d.name}-{k}"] = charts.to_vega(sim.spec())
+                if sim.narrow:
+                    specs[f"{d.name}-{k}-etroit"] = charts.to_vega(sim.spec(narrow=True))
         book = "/livre/"
         base_config = {"locale": FORMAT_LOCALE_FR}
         self.participant_html = Asset("page.html", pages.participant_page(

@@ -8,6 +8,7 @@ chapitre: book/ecologie            # page of the book, for the « lire le chapit
 simulateurs:                       # the book's kernel-free simulators (Vega-Lite parameters)
   - appel: atelier_mg.topics.ecology:chart
     parametres: {dataset: ecologie_laporte_2024, interactive: true}
+    parametres_ecran_etroit: {stacked: true}   # optional: the layout for phones
 questions:
   - id: mg_par_mois
     type: nombre                   # choix_unique, choix_multiples, nombre, vignette
@@ -115,12 +116,13 @@ class Question:
 class Simulator:
     call: str  # "package.module:function"
     parameters: dict[str, Any] = field(default_factory=dict)
+    narrow: dict[str, Any] = field(default_factory=dict)  # overrides for phones (``parametres_ecran_etroit``)
 
-    def spec(self) -> dict[str, Any]:
+    def spec(self, narrow: bool = False) -> dict[str, Any]:
         """The Vega-Lite spec of the simulator, as the book shows it (computed in the page)."""
         module, _, name = self.call.partition(":")
         function = getattr(importlib.import_module(module), name)
-        return function(**self.parameters).to_dict()
+        return function(**{**self.parameters, **(self.narrow if narrow else {})}).to_dict()
 
 
 @dataclass(frozen=True)
@@ -232,7 +234,8 @@ def load(name: str, folder: Path) -> RoomDashboard:
         if not isinstance(sim, dict) or ":" not in str(sim.get("appel", "")):
             problems.append(f"simulateur {i} : « appel » doit être de la forme module:fonction")
             continue
-        simulators.append(Simulator(str(sim["appel"]), dict(sim.get("parametres") or {})))
+        simulators.append(Simulator(str(sim["appel"]), dict(sim.get("parametres") or {}),
+                                    dict(sim.get("parametres_ecran_etroit") or {})))
     questions = [q for i, raw_q in enumerate(raw.get("questions") or (), 1)
                  if (q := _question(raw_q, f"question {i}", problems)) is not None]
     ids = [q.id for q in questions]

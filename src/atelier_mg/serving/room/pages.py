@@ -39,8 +39,11 @@ def participant_page(title: str, dashboards: list[RoomDashboard], specs: dict[st
         tabs = f'<nav class="onglets" role="tablist" aria-label="Simulateurs de la séance">{buttons}</nav>'
     sections = []
     for i, d in enumerate(dashboards):
-        sims = "".join(f'<div class="carte"><div class="simulateur" data-spec="{d.name}-{k}"></div></div>'
-                       for k in range(len(d.simulators)))
+        sims = "".join(
+            f'<div class="carte"><div class="simulateur" data-spec="{d.name}-{k}"'
+            + (f' data-spec-etroit="{d.name}-{k}-etroit"' if sim.narrow else "") + "></div></div>"
+            for k, sim in enumerate(d.simulators)
+        )
         sections.append(
             f'<section class="tableau" id="t-{d.name}"{" hidden" if i else ""}><h2>{escape(d.title)}</h2>{sims}'
             f'<p><a href="{book}{escape(d.chapter)}.html" target="_blank" rel="noopener">Lire le chapitre du livre</a></p>'

@@ -27,8 +27,10 @@
 
   /* Simulators: the book's Vega-Lite specs, compiled to Vega on the server; inputs update the view in place. */
   vega.formatLocale(cfg.locale);
+  var narrow = window.matchMedia("(max-width: 600px)").matches;
   document.querySelectorAll(".simulateur").forEach(function (box) {
-    var view = new vega.View(vega.parse(specs[box.dataset.spec]), { renderer: "svg", container: box, hover: true });
+    var id = (narrow && box.dataset.specEtroit) || box.dataset.spec;  /* the phone layout when there is one */
+    var view = new vega.View(vega.parse(specs[id]), { renderer: "svg", container: box, hover: true });
     view.runAsync().then(function () { box.setAttribute("data-rendu", "ok"); },
       function (err) { box.setAttribute("data-rendu", "erreur"); box.textContent = "Le simulateur n'a pas pu s'afficher (" + err.message + ")."; });
     box.vegaView = view;
