@@ -39,6 +39,12 @@ def parser() -> argparse.ArgumentParser:
     p_salle.add_argument("--adresse-publique", default=None,
                          help="adresse à mettre dans le QR code (par défaut : l'adresse de cet ordinateur sur le réseau)")
 
+    p_corr = sub.add_parser("correction", help="corriger les devoirs d'une promotion (DMG)")
+    corr = p_corr.add_subparsers(dest="action", required=True, metavar="action")
+    p_roster = corr.add_parser("importer-promotion", help="importer la liste des internes (CSV, ou export Moodle)")
+    p_roster.add_argument("fichier", type=Path, help="CSV : id;prenom;nom;email, ou l'export « Participants » de Moodle")
+    p_roster.add_argument("--base", default=None, help="base de notes (par défaut : gradebook.db du dépôt)")
+
     p_lab = sub.add_parser("lab", help="ouvrir JupyterLab sur le dépôt (exercices, simulateurs)")
     p_lab.add_argument("--ip", default="127.0.0.1")
     p_lab.add_argument("--port", type=int, default=8888)
@@ -62,6 +68,10 @@ def main(argv: list[str] | None = None) -> int:
 
             serve_room(root, args.tableaux, args.places, args.ip, args.port, args.seance, args.adresse_publique,
                        args.dossier_seances)
+        elif args.commande == "correction":
+            from .grading.command import import_promotion
+
+            import_promotion(root, args.fichier, args.base)
         elif args.commande == "lab":
             from .serving.lab import lab
 
