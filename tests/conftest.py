@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -46,6 +47,32 @@ def wait_http(url: str, timeout: float = 90, proc: subprocess.Popen | None = Non
         except OSError:
             time.sleep(0.3)
     raise TimeoutError(f"{url} ne répond pas après {timeout} s")
+
+
+@contextlib.contextmanager
+def voila_on(folder: Path, allowed: tuple[str, ...], **options):
+    """Our Voilà application (« atelier serve ») on ``folder/tableaux``, with a one-page book; yields its URL.
+
+    ``options`` are passed to ``make_voila_app`` (for example ``execution_timeout``).
+    """
+    dashboards, book = folder / "tableaux", folder / "livre"
+    book.mkdir(parents=True, exist_ok=True)
+    (book / "index.html").write_text("<!DOCTYPE html><html lang='fr'><title>Livre</title></html>")
+    port = free_port()
+    code = (
+        "from pathlib import Path\nfrom atelier_mg.serving.server import make_voila_app\n"
+        f"app = make_voila_app(Path({str(book)!r}), Path({str(dashboards)!r}), '127.0.0.1', {port}, "
+        f"allowed={allowed!r}, **{options!r})\napp.start()\n"
+    )
+    with open(folder / "voila.log", "w") as log:
+        proc = subprocess.Popen([sys.executable, "-c", code], env=tool_env(), stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
+        url = f"http://127.0.0.1:{port}"
+        try:
+            wait_http(f"{url}/livre/index.html", proc=proc)
+            yield url
+        finally:
+            proc.terminate()
+            proc.wait(timeout=20)
 
 
 @pytest.fixture(scope="session")

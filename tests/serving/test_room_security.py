@@ -11,14 +11,12 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
-import subprocess
-import sys
 import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, free_port, tool_env, wait_http
+from conftest import ROOT, voila_on
 from playwright.sync_api import expect
 
 from atelier_mg.serving.dashboards import ROOM_SAFE
@@ -79,29 +77,13 @@ def test_each_kernel_runs_in_its_own_folder_removed_when_it_stops(tmp_path):
 def room_with_a_stray_notebook(tmp_path_factory):
     """A server whose dashboards folder also holds the carnet: the allowlist, not the folder, decides."""
     base = tmp_path_factory.mktemp("salle")
-    dashboards, book = base / "tableaux", base / "livre"
+    dashboards = base / "tableaux"
     dashboards.mkdir()
-    book.mkdir()
-    (book / "index.html").write_text("<!DOCTYPE html><html lang='fr'><title>Livre</title></html>")
     shutil.copy(ROOT / "dashboards" / "ecologie.ipynb", dashboards)
     shutil.copy(ROOT / "notebooks" / "carnet.ipynb", dashboards)
     (dashboards / "secret.txt").write_text("pas pour les participants")
-    port = free_port()
-    code = (
-        "from pathlib import Path\nfrom atelier_mg.serving.server import make_voila_app\n"
-        f"app = make_voila_app(Path({str(book)!r}), Path({str(dashboards)!r}), '127.0.0.1', {port}, allowed=('ecologie',))\n"
-        "app.start()\n"
-    )
-    log = open(base / "voila.log", "w")  # noqa: SIM115 (closed below)
-    proc = subprocess.Popen([sys.executable, "-c", code], env=tool_env(), stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_http(f"{url}/livre/index.html", proc=proc)
+    with voila_on(base, allowed=("ecologie",)) as url:
         yield url, dashboards
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
-        log.close()
 
 
 @pytest.mark.slow

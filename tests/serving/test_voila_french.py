@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import html
-import subprocess
-import sys
 import urllib.request
 
 import nbformat
 import pytest
-from conftest import ROOT, free_port, tool_env, wait_http
+from conftest import voila_on
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.slow
@@ -26,29 +25,13 @@ def notebook(path, code: str) -> None:
 def voila(tmp_path_factory):
     """Our Voilà (atelier serve's) on dashboards that fail, stall, or work; cells time out after 4 s."""
     base = tmp_path_factory.mktemp("voila")
-    dashboards, book = base / "tableaux", base / "livre"
+    dashboards = base / "tableaux"
     dashboards.mkdir()
-    book.mkdir()
-    (book / "index.html").write_text("<!DOCTYPE html><html lang='fr'><title>Livre</title></html>")
     notebook(dashboards / "erreur.ipynb", "donnees = {'a': 1}\ndonnees['secret_de_correction']")
     notebook(dashboards / "lent.ipynb", "import time\ntime.sleep(30)")
     notebook(dashboards / "rapide.ipynb", "print('bonjour')")
-    port = free_port()
-    code = (
-        "from pathlib import Path\nfrom atelier_mg.serving.server import make_voila_app\n"
-        f"app = make_voila_app(Path({str(book)!r}), Path({str(dashboards)!r}), '127.0.0.1', {port}, "
-        "allowed=('erreur', 'lent', 'rapide'), execution_timeout=4)\napp.start()\n"
-    )
-    env = tool_env()
-    proc = subprocess.Popen([sys.executable, "-c", code], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            cwd=ROOT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_http(f"{url}/livre/index.html", proc=proc)
+    with voila_on(base, allowed=("erreur", "lent", "rapide"), execution_timeout=4) as url:
         yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
 
 
 def page_text(url: str) -> str:
@@ -64,18 +47,25 @@ def test_loading_texts_are_in_french(voila):
         assert english not in text, english
 
 
-def test_a_page_that_works_is_not_reloaded(voila, browser):
+@contextlib.contextmanager
+def page_counting_loads(browser):
+    """A fresh page, and the list that grows by one at every load (first load and reloads)."""
     context = browser.new_context(locale="fr-FR")
     try:
         page = context.new_page()
         loads = []
         page.on("load", lambda _: loads.append(1))
+        yield page, loads
+    finally:
+        context.close()
+
+
+def test_a_page_that_works_is_not_reloaded(voila, browser):
+    with page_counting_loads(browser) as (page, loads):
         page.goto(f"{voila}/voila/render/rapide.ipynb")
         expect(page.locator("body")).to_contain_text("bonjour", timeout=30_000)
         page.wait_for_timeout(5_000)
         assert len(loads) == 1
-    finally:
-        context.close()
 
 
 def test_an_error_shows_a_french_message_and_no_code(voila):
@@ -86,11 +76,7 @@ def test_an_error_shows_a_french_message_and_no_code(voila):
 
 
 def test_a_stalled_cell_is_stopped_then_the_page_reloads_once(voila, browser):
-    context = browser.new_context(locale="fr-FR")
-    try:
-        page = context.new_page()
-        loads = []
-        page.on("load", lambda _: loads.append(1))
+    with page_counting_loads(browser) as (page, loads):
         page.goto(f"{voila}/voila/render/lent.ipynb", timeout=60_000)
         expect(page.locator("body")).to_contain_text("Le calcul a pris trop de temps", timeout=30_000)
         assert "timed out" not in page.locator("body").inner_text()
@@ -98,5 +84,3 @@ def test_a_stalled_cell_is_stopped_then_the_page_reloads_once(voila, browser):
         expect(page.locator("body")).to_contain_text("Le calcul a pris trop de temps", timeout=30_000)
         page.wait_for_timeout(5_000)
         assert len(loads) == 2  # reloaded once by itself, not in a loop
-    finally:
-        context.close()

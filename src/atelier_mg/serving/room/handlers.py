@@ -13,6 +13,7 @@ from . import pages
 
 if TYPE_CHECKING:
     from .app import Asset, Room
+    from .definition import Question
 
 
 class RoomHandler(tornado.web.RequestHandler):
@@ -40,6 +41,15 @@ class RoomHandler(tornado.web.RequestHandler):
         self.set_header("Content-Type", "application/json; charset=utf-8")
         self.set_header("Cache-Control", "no-store")
         self.finish(json.dumps(value, ensure_ascii=False))
+
+    def requested_question(self, body: dict[str, Any]) -> tuple[str, Question] | None:
+        """The (dashboard, question) named by a JSON request, or None after answering 400 in French."""
+        dashboard = str(body.get("tableau"))
+        try:
+            return dashboard, self.room.dashboard(dashboard).question(str(body.get("question")))
+        except KeyError:
+            self.send_json({"erreur": "Question inconnue."}, 400)
+            return None
 
     def json_body(self) -> dict[str, Any]:
         try:
@@ -113,7 +123,7 @@ class ParticipantApiHandler(RoomHandler):
             raise tornado.web.HTTPError(405)
         pid = participant_id(self)
         room = self.room
-        if pid is None or not room.store.touch(pid) or not room.store.join(pid, room.settings.places):
+        if pid is None or not room.store.join(pid, room.settings.places):
             self.send_json({"rejoindre": True})
             return
         state: dict[str, Any] = {"question": room.question_state(), "ma_reponse": None, "revele": None}
@@ -145,14 +155,13 @@ class ParticipantApiHandler(RoomHandler):
         if action != "reponse":
             raise tornado.web.HTTPError(404)
         body = self.json_body()
-        try:
-            question = room.dashboard(str(body.get("tableau"))).question(str(body.get("question")))
-        except KeyError:
-            self.send_json({"erreur": "Question inconnue."}, 400)
+        requested = self.requested_question(body)
+        if requested is None:
             return
+        dashboard, question = requested
         room.store.touch(pid)
         try:
-            value = room.store.answer(str(body["tableau"]), question, pid, body.get("valeur"))
+            value = room.store.answer(dashboard, question, pid, body.get("valeur"))
         except ValueError as exc:
             self.send_json({"erreur": str(exc)}, 400)
             return
@@ -224,13 +233,10 @@ class FacilitatorApiHandler(FacilitatorHandler):
             room.store.close_question()
             self.send_json({"ok": True})
             return
-        body = self.json_body()
-        try:
-            question = room.dashboard(str(body.get("tableau"))).question(str(body.get("question")))
-        except KeyError:
-            self.send_json({"erreur": "Question inconnue."}, 400)
+        requested = self.requested_question(self.json_body())
+        if requested is None:
             return
-        dashboard = str(body["tableau"])
+        dashboard, question = requested
         if action == "ouvrir":
             room.store.open_question(dashboard, question.id)
         elif action == "devoiler":
