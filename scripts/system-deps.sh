@@ -1,11 +1,18 @@
 #!/usr/bin/env bash
-# Paquets Debian nécessaires aux tests : chromium (tests dans un vrai navigateur, sans téléchargement de navigateur).
+# Paquets Debian nécessaires aux tests et à la correction :
+#   chromium    tests dans un vrai navigateur (sans téléchargement de navigateur) ;
+#   bubblewrap  bac à sable où s'exécute le code des internes pendant la correction ;
+#   postgresql  carnet de notes d'un département (option --base postgresql://…), démarré par les tests.
 set -euo pipefail
-if command -v chromium >/dev/null 2>&1; then
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v bwrap >/dev/null 2>&1 || missing+=(bubblewrap)
+compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
+if [ "${#missing[@]}" -eq 0 ]; then
   exit 0
 fi
 export DEBIAN_FRONTEND=noninteractive
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 $SUDO apt-get update -qq
-$SUDO apt-get install -y -qq chromium >/dev/null
+$SUDO apt-get install -y -qq "${missing[@]}" >/dev/null

@@ -9,6 +9,8 @@ from pathlib import Path
 from .core.errors import UserError
 from .core.paths import find_root
 
+BASE_HELP = "base de notes : sqlite:///chemin.db ou postgresql://… (par défaut : gradebook.db du dépôt)"
+
 
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
@@ -43,7 +45,34 @@ def parser() -> argparse.ArgumentParser:
     corr = p_corr.add_subparsers(dest="action", required=True, metavar="action")
     p_roster = corr.add_parser("importer-promotion", help="importer la liste des internes (CSV, ou export Moodle)")
     p_roster.add_argument("fichier", type=Path, help="CSV : id;prenom;nom;email, ou l'export « Participants » de Moodle")
-    p_roster.add_argument("--base", default=None, help="base de notes (par défaut : gradebook.db du dépôt)")
+    p_roster.add_argument("--base", default=None, help=BASE_HELP)
+    p_subs = corr.add_parser("importer-rendus", help="importer les rendus d'un devoir (zip Moodle, dossier, échange nbgrader)")
+    p_subs.add_argument("devoir", help="nom du devoir (par exemple : ecologie)")
+    p_subs.add_argument("source", type=Path, nargs="?", default=None,
+                        help="le zip « Télécharger tous les travaux remis » de Moodle, ou un dossier")
+    p_subs.add_argument("--feuille", type=Path, default=None,
+                        help="feuille d'évaluation Moodle du devoir (CSV) : rattache les rendus par courriel plutôt que par nom")
+    p_subs.add_argument("--echange", action="store_true", help="ramasser les rendus dans l'échange nbgrader (JupyterHub)")
+    p_subs.add_argument("--base", default=None, help=BASE_HELP)
+    p_grade = corr.add_parser("noter", help="noter tous les rendus d'un devoir, en parallèle, dans un bac à sable")
+    p_grade.add_argument("devoir")
+    p_grade.add_argument("--force", action="store_true", help="noter à nouveau les rendus déjà notés")
+    p_grade.add_argument("--sans-bac-a-sable", action="store_true",
+                         help="exécuter sans bubblewrap (rendus de confiance seulement : le code s'exécute avec vos droits)")
+    p_grade.add_argument("--processus", type=int, default=None,
+                         help="nombre de rendus notés en même temps (par défaut : un par cœur)")
+    p_grade.add_argument("--delai", type=int, default=15, help="secondes accordées à chaque cellule (par défaut 15)")
+    p_grade.add_argument("--base", default=None, help=BASE_HELP)
+    p_back = corr.add_parser("retours", help="produire un retour HTML en français par interne")
+    p_back.add_argument("devoir")
+    p_back.add_argument("--processus", type=int, default=None)
+    p_back.add_argument("--base", default=None, help=BASE_HELP)
+    p_export = corr.add_parser("exporter", help="notes pour Moodle, détail par question et par étiquette, synthèse")
+    p_export.add_argument("devoir")
+    p_export.add_argument("--feuille", type=Path, default=None,
+                          help="feuille d'évaluation téléchargée depuis le devoir Moodle : remplie telle quelle")
+    p_export.add_argument("--sur", type=float, default=None, help="ramener les notes sur ce total (par exemple 20)")
+    p_export.add_argument("--base", default=None, help=BASE_HELP)
 
     p_lab = sub.add_parser("lab", help="ouvrir JupyterLab sur le dépôt (exercices, simulateurs)")
     p_lab.add_argument("--ip", default="127.0.0.1")
@@ -69,9 +98,18 @@ def main(argv: list[str] | None = None) -> int:
             serve_room(root, args.tableaux, args.places, args.ip, args.port, args.seance, args.adresse_publique,
                        args.dossier_seances)
         elif args.commande == "correction":
-            from .grading.command import import_promotion
+            from .grading import command
 
-            import_promotion(root, args.fichier, args.base)
+            if args.action == "importer-promotion":
+                command.import_promotion(root, args.fichier, args.base)
+            elif args.action == "importer-rendus":
+                command.import_submissions(root, args.devoir, args.source, args.base, args.feuille, args.echange)
+            elif args.action == "noter":
+                command.grade(root, args.devoir, args.base, args.force, args.sans_bac_a_sable, args.processus, args.delai)
+            elif args.action == "retours":
+                command.feedback(root, args.devoir, args.base, args.processus)
+            elif args.action == "exporter":
+                command.export(root, args.devoir, args.base, args.feuille, args.sur)
         elif args.commande == "lab":
             from .serving.lab import lab
 
