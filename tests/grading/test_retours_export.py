@@ -82,14 +82,15 @@ def test_detail_by_question_and_tag_and_class_summary(course):
     folder = course / "correction" / ASSIGNMENT
     detail = {r["identifiant"]: r for r in csv.DictReader(io.StringIO((folder / "detail.csv").read_text("utf-8-sig")))}
     assert detail["partiel"]["q1-tests"] == "2.0" and detail["partiel"]["q2-tests"] == "0.0"
-    assert detail["partiel"]["notion:taux-et-effectifs"] == "0.4"  # q1 2/2 + q3 0/3
-    assert detail["partiel"]["competence:continuite-coordination"] == "1.0"
+    assert detail["partiel"]["Notion : taux et effectifs"] == "0.4"  # q1 2/2 + q3 0/3
+    assert detail["partiel"]["Compétence : continuité, suivi, coordination des soins autour du patient"] == "1.0"
     assert detail["casse"]["statut"] == "refusé" and "JSON invalide" in detail["casse"]["raison"]
     assert detail["absent"]["statut"] == "non rendu"
     summary = (folder / "synthese.html").read_text(encoding="utf-8")
     assert "<svg" in summary and "Répartition des notes" in summary
     assert "4 internes : 2 notés, 1 rendus refusés, 1 sans rendu." in summary
     assert summary.index("q1-tests") > summary.index("q2-tests"), "de la plus difficile à la plus facile"
+    assert "Par compétence et par notion" in summary and "Compétence : premier recours, urgences" in summary
 
 
 def test_manual_grades_of_rsca_come_out_in_the_export(tmp_path):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing
+import multiprocessing.util
 import os
 import signal
 import sys
@@ -79,6 +80,14 @@ def _init_worker(slots, limits: Limits | None, sandboxed: bool) -> None:
     _worker.update(slot=slot, limits=limits, sandboxed=sandboxed, sandbox=None)
     if sandboxed:
         _start_sandbox()
+        # multiprocessing runs its finalizers before a worker exits (atexit handlers are not run).
+        multiprocessing.util.Finalize(None, _stop_sandbox, exitpriority=10)
+
+
+def _stop_sandbox() -> None:
+    if _worker.get("sandbox") is not None:
+        _worker["sandbox"].close()
+        _worker["sandbox"] = None
 
 
 def _start_sandbox() -> None:

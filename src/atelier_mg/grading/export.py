@@ -62,8 +62,22 @@ def question_tags(root: Path, assignment: str) -> dict[str, list[str]]:
     return tags
 
 
+# The six competences of the CNGE grid, on which the DES is assessed (the tags use the short names).
+COMPETENCES = {
+    "premier-recours": "premier recours, urgences",
+    "relation-communication": "relation, communication, approche centrée patient",
+    "approche-globale": "approche globale, prise en compte de la complexité",
+    "education-prevention": "éducation, prévention, dépistage, santé individuelle et communautaire",
+    "continuite-coordination": "continuité, suivi, coordination des soins autour du patient",
+    "professionnalisme": "professionnalisme",
+}
+
+
 def tag_label(tag: str) -> str:
+    """``competence:premier-recours`` → « Compétence : premier recours, urgences »."""
     kind, _, value = tag.partition(":")
+    if kind == "competence":
+        return f"Compétence : {COMPETENCES.get(value, value.replace('-', ' '))}"
     return f"{kind.capitalize()} : {value.replace('-', ' ')}"
 
 
@@ -173,7 +187,8 @@ def detail_table(rows: list[Row], order: list[str], tags: dict[str, list[str]]) 
             record[name] = row.questions[name][0] if name in row.questions else None
         for tag in all_tags:
             got = [row.questions[n] for n, ts in tags.items() if tag in ts and n in row.questions]
-            record[tag] = sum(g[0] for g in got) / sum(g[1] for g in got) if got and sum(g[1] for g in got) else None
+            total = sum(g[1] for g in got)
+            record[tag_label(tag)] = round(sum(g[0] for g in got) / total, 3) if got and total else None
         record["raison"] = row.refusal["message"] if row.refusal else ""
         records.append(record)
     return pd.DataFrame.from_records(records)
@@ -199,7 +214,18 @@ def distribution_chart(rows: list[Row]) -> alt.Chart:
     ).properties(width=480, height=220)
 
 
-def summary_html(assignment: str, rows: list[Row], order: list[str]) -> str:
+def by_tag(rows: list[Row], tags: dict[str, list[str]]) -> list[tuple[str, float]]:
+    """(tag label, share of the points obtained by the graded submissions), weakest first."""
+    out = []
+    for tag in sorted({t for ts in tags.values() for t in ts}):
+        got = [r.questions[n] for r in rows if not r.refusal for n, ts in tags.items() if tag in ts and n in r.questions]
+        total = sum(g[1] for g in got)
+        if total:
+            out.append((tag_label(tag), sum(g[0] for g in got) / total))
+    return sorted(out, key=lambda item: item[1])
+
+
+def summary_html(assignment: str, rows: list[Row], order: list[str], tags: dict[str, list[str]] | None = None) -> str:
     graded = [r for r in rows if r.score is not None and not r.refusal]
     refused = [r for r in rows if r.refusal]
     missing = [r for r in rows if r.score is None]
@@ -214,6 +240,12 @@ def summary_html(assignment: str, rows: list[Row], order: list[str]) -> str:
                     for n, m, k in hardest(rows, order))
     lines.append("<h2>Questions, de la plus difficile à la plus facile</h2><table><thead><tr><th>Question</th>"
                  f"<th>Part moyenne des points</th><th>Rendus</th></tr></thead><tbody>{items}</tbody></table>")
+    shares = by_tag(rows, tags or {})
+    if shares:
+        items = "".join(f"<tr><td>{html.escape(label)}</td><td>{french_number(round(100 * share))} %</td></tr>"
+                        for label, share in shares)
+        lines.append("<h2>Par compétence et par notion</h2><table><thead><tr><th>Étiquette</th>"
+                     f"<th>Part des points obtenus</th></tr></thead><tbody>{items}</tbody></table>")
     reasons: dict[str, int] = {}
     for r in refused:
         reasons[r.refusal["code"]] = reasons.get(r.refusal["code"], 0) + 1
@@ -236,6 +268,7 @@ def export(root: Path, assignment: str, db_url: str, course_id: str, worksheet: 
     folder.mkdir(parents=True, exist_ok=True)
     encoding = "utf-8-sig"
     (folder / "notes-moodle.csv").write_text(moodle_csv(rows, worksheet, scale), encoding=encoding)
-    detail_table(rows, order, question_tags(root, assignment)).to_csv(folder / "detail.csv", index=False, encoding=encoding)
-    (folder / "synthese.html").write_text(summary_html(assignment, rows, order), encoding="utf-8")
+    tags = question_tags(root, assignment)
+    detail_table(rows, order, tags).to_csv(folder / "detail.csv", index=False, encoding=encoding)
+    (folder / "synthese.html").write_text(summary_html(assignment, rows, order, tags), encoding="utf-8")
     return folder

@@ -159,12 +159,19 @@ class Sandbox:
         return self.process is not None and self.process.poll() is None
 
     def close(self) -> None:
+        """Stop the zygote (it kills and reaps its kernels first, so their CPU time is accounted), then bwrap."""
         if self.process is not None:
+            if self.process.poll() is None and self.process.stdin:
+                try:
+                    self.process.stdin.close()  # end of commands: the zygote cleans up and exits
+                    self.process.wait(timeout=10)
+                except (OSError, subprocess.TimeoutExpired):
+                    pass
             if self.process.poll() is None:
                 self.process.kill()
             self.process.wait()
             for stream in (self.process.stdin, self.process.stdout, self.process.stderr):
-                if stream:
+                if stream and not stream.closed:
                     stream.close()
         self.process = None
 

@@ -17,6 +17,7 @@ capability at all, another uid, and cannot signal, trace or write to it.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import resource
@@ -123,6 +124,8 @@ def main() -> None:
     settings = json.loads(sys.argv[1])
     uid, limits = settings["uid"], settings["limits"]
     _warm_imports()
+    gc.collect()
+    gc.freeze()  # the warm objects stay out of the collector: children do not copy their pages by scanning them
     commands = os.fdopen(os.dup(0), "r", encoding="utf-8")
     answers = os.fdopen(os.dup(1), "w", encoding="utf-8")
     answers.write(json.dumps({"ready": True}) + "\n")
@@ -154,6 +157,7 @@ def main() -> None:
             answer = {"pong": True}
         answers.write(json.dumps(answer) + "\n")
         answers.flush()
+    _reset()  # end of commands: no kernel outlives the zygote
 
 
 if __name__ == "__main__":
