@@ -1,5 +1,5 @@
 """``retours`` et ``exporter`` : un retour HTML en français par interne, la feuille Moodle, le détail, la synthèse,
-et les notes manuelles du formgrader (devoir ``rsca``)."""
+et les notes manuelles du formgrader (devoir ``rsca``) ; sur le carnet de notes SQLite puis sur un serveur PostgreSQL."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from conftest import BIN, ROOT
-from gradingkit import ASSIGNMENT, answered, atelier, make_course, run, submit
+from gradingkit import ASSIGNMENT, answered, atelier, make_course, postgres_server, run, submit
 from nbgrader.api import Gradebook
 
 pytestmark = pytest.mark.slow
@@ -22,15 +22,31 @@ SECRETS = ("HIDDEN TESTS", "valeur attendue", "math.isclose(consultent_cpts, 15_
 
 
 @pytest.fixture(scope="module")
-def course(tmp_path_factory) -> Path:
-    course = make_course(tmp_path_factory.mktemp("retours"), ROSTER)
+def postgresql():
+    with postgres_server() as url:
+        yield url
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def course(request, tmp_path_factory) -> Path:
+    """The same course graded with the default SQLite gradebook, then with a PostgreSQL server."""
+    base = request.getfixturevalue("postgresql") if request.param == "postgresql" else None
+    course = make_course(tmp_path_factory.mktemp(f"retours-{request.param}"), ROSTER, base=base)
+    if base:
+        (course / ".base").write_text(base)
     submit(course, "parfait", answered(course))
     submit(course, "partiel", answered(course, {"q1-reponse", "q4-reponse"}))
     submit(course, "casse", b'{"cells": [')
-    atelier(course, "noter", ASSIGNMENT)
-    out = atelier(course, "retours", ASSIGNMENT).stdout
+    atelier(course, "noter", ASSIGNMENT, *base_args(course))
+    out = atelier(course, "retours", ASSIGNMENT, *base_args(course)).stdout
     assert "2 rendu(s) noté(s), 1 refusé(s)" in out
+    assert (course / "gradebook.db").exists() == (base is None)
     return course
+
+
+def base_args(course: Path) -> list[str]:
+    base = course / ".base"
+    return ["--base", base.read_text()] if base.exists() else []
 
 
 def page(course: Path, student: str) -> str:
@@ -67,7 +83,7 @@ def test_moodle_worksheet_is_filled_as_downloaded(course, tmp_path):
     sheet = tmp_path / "feuille.csv"
     with sheet.open("w", encoding="utf-8", newline="") as handle:
         csv.writer(handle).writerows([header, *rows])
-    atelier(course, "exporter", ASSIGNMENT, "--feuille", str(sheet), "--sur", "20")
+    atelier(course, "exporter", ASSIGNMENT, "--feuille", str(sheet), "--sur", "20", *base_args(course))
     out = list(csv.reader(io.StringIO((course / "correction" / ASSIGNMENT / "notes-moodle.csv").read_text("utf-8-sig"))))
     assert out[0] == header
     assert [r[:4] for r in out[1:]] == [r[:4] for r in rows], "les lignes et colonnes de Moodle sont gardées"
@@ -78,7 +94,7 @@ def test_moodle_worksheet_is_filled_as_downloaded(course, tmp_path):
 
 
 def test_detail_by_question_and_tag_and_class_summary(course):
-    atelier(course, "exporter", ASSIGNMENT)
+    atelier(course, "exporter", ASSIGNMENT, *base_args(course))
     folder = course / "correction" / ASSIGNMENT
     detail = {r["identifiant"]: r for r in csv.DictReader(io.StringIO((folder / "detail.csv").read_text("utf-8-sig")))}
     assert detail["partiel"]["q1-tests"] == "2.0" and detail["partiel"]["q2-tests"] == "0.0"

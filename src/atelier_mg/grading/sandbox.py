@@ -71,6 +71,18 @@ def bwrap_path() -> str | None:
     return path if probe.returncode == 0 else None
 
 
+def _course_paths() -> list[Path]:
+    """Python, the virtual environment, the package and the course's data: bound read-only, at the same place."""
+    wanted = [Path(sys.base_prefix), Path(sys.prefix), Path(atelier_mg.__file__).resolve().parents[1], REPO / "data",
+              REPO / "_config.yml", REPO / "_toc.yml"]
+    paths: list[Path] = []
+    for path in wanted:
+        path = path.resolve()
+        if path not in paths and not str(path).startswith("/usr/") and path.exists():
+            paths.append(path)
+    return paths
+
+
 def _system_binds() -> list[str]:
     args = ["--ro-bind", "/usr", "/usr", "--ro-bind", "/etc", "/etc"]
     for name in ("/bin", "/lib", "/lib64", "/sbin", "/lib32", "/libx32"):
@@ -78,23 +90,21 @@ def _system_binds() -> list[str]:
             args += ["--symlink", os.readlink(name), name]
         elif os.path.isdir(name):
             args += ["--ro-bind", name, name]
-    course = [Path(sys.base_prefix), Path(sys.prefix), Path(atelier_mg.__file__).resolve().parents[1], REPO / "data",
-              REPO / "_config.yml", REPO / "_toc.yml"]
     folders: list[str] = []  # parents of the bound paths, created traversable (bwrap makes them 0700 as root)
     binds: list[str] = []
-    seen: set[Path] = set()
-    for path in course:
-        path = path.resolve()
-        if path in seen or str(path).startswith("/usr/") or not path.exists():
-            continue
-        seen.add(path)
+    for path in _course_paths():
         for parent in reversed(path.parents[:-1]):
-            if str(parent) not in folders:
+            if str(parent) not in folders and str(parent) != "/tmp":
                 folders.append(str(parent))
         binds += ["--ro-bind", str(path), str(path)]
     for folder in folders:
         args += ["--perms", "0755", "--dir", folder]
     return args + binds
+
+
+def bound_under_tmp() -> set[str]:
+    """Names, directly under /tmp, of the folders the sandbox binds there (a course kept in /tmp)."""
+    return {p.parts[2] for p in _course_paths() if len(p.parts) > 2 and p.parts[1] == "tmp"}
 
 
 class Sandbox:
@@ -123,8 +133,9 @@ class Sandbox:
             "MKL_NUM_THREADS": "1",
             "MPLBACKEND": "Agg",
         }
-        args = [self.bwrap, *_system_binds(), "--dev", "/dev", "--proc", "/proc",
-                "--perms", "1777", "--size", str(self.limits.tmp_size), "--tmpfs", "/tmp",
+        # /tmp first: a course (or its virtual environment) under /tmp is then bound over it, read-only.
+        args = [self.bwrap, "--perms", "1777", "--size", str(self.limits.tmp_size), "--tmpfs", "/tmp",
+                *_system_binds(), "--dev", "/dev", "--proc", "/proc",
                 "--unshare-net", "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--hostname", "correction",
                 "--die-with-parent", "--new-session", "--info-fd", str(info_fd), "--chdir", "/tmp", "--clearenv"]
         if os.geteuid() == 0:
@@ -228,6 +239,8 @@ class Sandbox:
         self.request(op="reset", timeout=60)
         tmp = self.outside("/tmp")
         for entry in tmp.iterdir():
+            if entry.name in bound_under_tmp():
+                continue  # the course's read-only binds, never to be touched
             if entry.is_dir() and not entry.is_symlink():
                 shutil.rmtree(entry, ignore_errors=True)
             else:
