@@ -44,6 +44,21 @@ CHIFFRES_SIMPLES = pa.DataFrameSchema(
     strict=True,
 )
 
+DELIVRANCE_PHARMACIEN = pa.DataFrameSchema(
+    {
+        "situation": pa.Column(str, code(r"^[a-z_]+$", "angine"), unique=True),
+        "libelle": pa.Column(str, non_empty()),
+        "public": pa.Column(str, non_empty()),
+        "age_min": pa.Column(int, between(0, 120), coerce=True),
+        "age_max": pa.Column(float, between(0, 120), nullable=True, coerce=True),
+        "test": pa.Column(str, non_empty()),
+        "antibiotiques": pa.Column(str, non_empty()),
+        "exclusions": pa.Column(str, non_empty()),
+        "reference": pa.Column(str, non_empty()),
+    },
+    strict=True,
+)
+
 POLYMEDICATION = pa.DataFrameSchema(
     {
         "groupe": pa.Column(str, one_of(["total", "polymedication", "hyperpolymedication"], "groupe"), unique=True),

@@ -135,7 +135,8 @@ def dashboard():
     on_generate(None)
     return w.VBox([
         w.HTML("<h3>Patientèle</h3>"), w.HBox([n, seed]), ref, gen,
-        w.HTML("<p>… ou vos propres fichiers anonymisés (format décrit dans le chapitre) :</p>"),
+        w.HTML("<p>… ou vos propres fichiers <strong>pseudonymisés</strong> (ce sont des données de santé "
+               "personnelles : précautions et format dans le chapitre) :</p>"),
         w.HBox([up_p, up_a, load]), message, totals_box, figure,
         w.HTML("<h3>Statut des patients pour un indicateur</h3>"), w.HBox([indicator, status_filter]),
         patients_table, download,

@@ -1,4 +1,4 @@
-"""Fichiers de patientèle d'un utilisateur (export anonymisé) : lecture, contrôle, écriture.
+"""Fichiers de patientèle d'un utilisateur (export pseudonymisé) : lecture, contrôle, écriture.
 
 Two CSV files, ``patients`` and ``actes`` (columns described in :mod:`.model`). Every problem is
 listed in French at once, and nothing is loaded when one file is wrong.
@@ -57,7 +57,7 @@ def validate_tables(patients: pd.DataFrame, actes: pd.DataFrame) -> tuple[pd.Dat
 
 
 def read_csv_pair(patients_src, actes_src, reference: dt.date) -> Patientele:
-    """Load a user's anonymised export (two CSV files or file-like objects); French error if malformed."""
+    """Load a user's pseudonymised export (two CSV files or file-like objects); French error if malformed."""
     frames = []
     for label, src in (("patients", patients_src), ("actes", actes_src)):
         try:

@@ -21,7 +21,7 @@ import altair as alt
 import pandas as pd
 
 from ...core import data, ui
-from ...core.formatting import format_count
+from ...core.formatting import format_count, french_number
 
 RESULTS = ("Antibiotiques prescrits", "Infections non traitées", "Antibiotiques sans infection")
 RESULT_COLOURS = alt.Scale(domain=list(RESULTS), range=["#4575b4", "#d73027", "#fdae61"])
@@ -76,6 +76,15 @@ def test_or_treat(n: int, prevalence: float, sensitivity: float, specificity: fl
 
 def score_table() -> pd.DataFrame:
     return data.load_table("angine_mcisaac").sort_values("score")
+
+
+def implied_prevalence(scores: pd.DataFrame | None = None) -> float:
+    """Share of group A streptococcal sore throats implied by the score distribution and probabilities."""
+    scores = score_table() if scores is None else scores
+    return float((scores["part_patients"] * scores["probabilite_sga"]).sum())
+
+
+STATUS_LABEL = {"illustratif": "illustratives", "sourcé": "sourcées", "source": "sourcées"}
 
 
 def sore_throat(n: int, threshold: int, sensitivity: float, specificity: float,
@@ -254,14 +263,18 @@ def simulator(situation: str = "angine_adulte"):
 
     def load(*_):
         row = table.loc[choose.value]
+        adult = choose.value == "angine_adulte"
         with pause:
-            prev.value, se.value, sp.value = float(row["prevalence"]), float(row["sensibilite"]), float(row["specificite"])
-        angine = choose.value.startswith("angine")
-        threshold.layout.display = "" if choose.value == "angine_adulte" else "none"
-        prev.disabled = choose.value == "angine_adulte"
-        note.value = (f"<p><em>Valeurs {html.escape(row['statut'])}s</em> : {html.escape(row['source'])}."
-                      + (" Chez l'adulte, la prévalence découle des scores de Mac Isaac (Fine et al., 2012)."
-                         if angine and choose.value == "angine_adulte" else "") + "</p>")
+            # Adults: the outcomes come from the scores, so the slider shows the prevalence they imply.
+            prev.value = round(implied_prevalence(), 3) if adult else float(row["prevalence"])
+            se.value, sp.value = float(row["sensibilite"]), float(row["specificite"])
+        threshold.layout.display = "" if adult else "none"
+        prev.disabled = adult
+        status = STATUS_LABEL.get(row["statut"], row["statut"])
+        note.value = (f"<p><em>Valeurs {html.escape(status)}</em> : {html.escape(row['source'])}."
+                      + (f" Chez l'adulte, la prévalence ({french_number(implied_prevalence(), percent=True)}) découle d'une "
+                         "répartition illustrative des scores de Mac Isaac, combinée aux probabilités mesurées par "
+                         "Fine et al. (2012) chez des patients de 3 ans et plus." if adult else "") + "</p>")
         refresh()
 
     def refresh(*_):
