@@ -97,18 +97,35 @@ def per_patient(lines: Lines) -> pd.DataFrame:
     return out
 
 
-def deprescribe(lines: Lines, achievement: float = 1.0, seed: int = 0) -> Lines:
-    """Apply the targets of programme 3: remove up to 4 molecules (hyper) or 2 (poly) per patient.
+@dataclass(frozen=True)
+class Review:
+    """A medication review of the patientèle: what was stopped, why, and what the target still asks for."""
 
-    Lines flagged « à réévaluer » go first, the cheapest others after. ``achievement`` is the share of
-    patients for whom the target is reached (chosen at random, seeded).
+    after: Lines
+    removed: pd.DataFrame  # identifiant, classe, libelle, critere: one row per line stopped
+    patients_reviewed: int  # polymedicated patients whose prescription was reviewed
+    patients_target_met: int  # of them, those whose target was reached with justified stops only
+    lines_target: int  # lines the programme's targets ask to remove for the reviewed patients
+    lines_unjustified: int  # lines missing to reach the targets: the model does not stop them
+
+
+def review(lines: Lines, achievement: float = 1.0, seed: int = 0) -> Review:
+    """Review the prescriptions of a share of the polymedicated patients, as programme 3 asks.
+
+    Deprescription is a reasoned review, not a quota: for each reviewed patient, only the lines that an
+    explicit criterion marks « à réévaluer » (data/classes_traitement_chronique: benzodiazepine in the
+    elderly, IPP without indication, level-2 analgesic…) are stopped, up to the programme's target
+    (4 lines if hyperpolymedicated, 2 if polymedicated). A line without such a criterion (antiplatelet,
+    statin, levothyroxine, diuretic…) is never stopped to fill the quota: the review reports instead how
+    many lines the target would still require. ``achievement`` is the share of polymedicated patients
+    whose prescription is reviewed (chosen at random, seeded).
     """
     if not 0 <= achievement <= 1:
         raise PolymedicationError(f"La part de patients concernés doit être entre 0 et 1 (reçu : {achievement}).")
     s = settings()
     pp = per_patient(lines)
     rng = np.random.default_rng(seed)
-    quota = {}
+    quota: dict[str, int] = {}
     for ident, row in pp.iterrows():
         if rng.random() >= achievement:
             continue
@@ -116,12 +133,47 @@ def deprescribe(lines: Lines, achievement: float = 1.0, seed: int = 0) -> Lines:
             quota[ident] = int(s["objectif_retrait_hyper"])
         elif row["statut"] == "polymédiqué":
             quota[ident] = int(s["objectif_retrait_poly"])
-    ordered = lines.lignes.assign(_prio=~lines.lignes["a_reevaluer"]).sort_values(
-        ["identifiant", "_prio", "cout_annuel_eur"], kind="stable")
-    rank = ordered.groupby("identifiant").cumcount()
-    limit = ordered["identifiant"].map(quota).fillna(0)
-    kept = ordered[rank >= limit].drop(columns="_prio").sort_index()
-    return Lines(lines.patients, kept.reset_index(drop=True))
+    flagged = lines.lignes[lines.lignes["a_reevaluer"]]
+    rank = flagged.groupby("identifiant").cumcount()
+    stop = flagged[rank < flagged["identifiant"].map(quota).fillna(0)]
+    kept = lines.lignes.drop(index=stop.index).reset_index(drop=True)
+    table = classes()
+    removed = stop[["identifiant", "classe"]].assign(
+        libelle=stop["classe"].map(table["classe"]),
+        critere=stop["classe"].map(table["commentaire"]).fillna("à réévaluer"),
+    ).reset_index(drop=True)
+    done = removed.groupby("identifiant").size()
+    met = sum(1 for ident, q in quota.items() if done.get(ident, 0) >= q)
+    target = sum(quota.values())
+    return Review(Lines(lines.patients, kept), removed, len(quota), met, target, target - len(removed))
+
+
+def deprescribe(lines: Lines, achievement: float = 1.0, seed: int = 0) -> Lines:
+    """The patientèle after :func:`review` (only lines with an explicit criterion are stopped)."""
+    return review(lines, achievement, seed).after
+
+
+def removed_by_class(result: Review) -> pd.DataFrame:
+    """French table: lines stopped per class, with the criterion that justified it."""
+    if result.removed.empty:
+        return pd.DataFrame(columns=["Classe", "Critère de réévaluation", "Lignes arrêtées"])
+    counts = result.removed.groupby(["libelle", "critere"]).size().reset_index(name="n").sort_values("n", ascending=False)
+    return pd.DataFrame({"Classe": counts["libelle"], "Critère de réévaluation": counts["critere"],
+                         "Lignes arrêtées": [format_count(v) for v in counts["n"]]})
+
+
+def review_message(result: Review) -> str:
+    """French summary of the review: targets reached, and what the model refused to stop."""
+    if result.patients_reviewed == 0:
+        return "Aucune ordonnance revue."
+    text = (f"{format_count(result.patients_reviewed)} ordonnances revues : {format_count(len(result.removed))} lignes "
+            f"arrêtées, toutes pour un critère explicite ; objectif du programme atteint pour "
+            f"{format_count(result.patients_target_met)} patients.")
+    if result.lines_unjustified > 0:
+        text += (f" Pour l'atteindre chez tous, il faudrait arrêter {format_count(result.lines_unjustified)} lignes "
+                 "de plus sans critère de réévaluation : le simulateur ne le fait pas, un objectif chiffré ne "
+                 "justifie pas à lui seul d'arrêter un traitement utile.")
+    return text
 
 
 def summary(lines: Lines) -> dict[str, float]:
@@ -181,7 +233,7 @@ def simulator():
     n = w.BoundedIntText(value=500, min=10, max=5000, description="Patients de 65 ans et plus", style=style)
     seed = w.IntText(value=2026, description="Graine du tirage", style=style)
     achievement = w.FloatSlider(value=1.0, min=0, max=1, step=0.05, readout_format=".0%", continuous_update=False,
-                                description="Patients pour qui l'objectif est atteint", style=style,
+                                description="Ordonnances de polymédiqués revues", style=style,
                                 layout=w.Layout(width="40em")).add_class("atelier-atteinte")
     run = w.Button(description="Tirer la patientèle", icon="random", button_style="primary")
     message = w.HTML()
@@ -202,12 +254,15 @@ def simulator():
         if "before" not in state:
             return
         before = state["before"]
-        after = deprescribe(before, float(achievement.value), seed=int(seed.value))
+        result = review(before, float(achievement.value), seed=int(seed.value))
+        after = result.after
         b = summary(before)
         table.value = (
             f"<p>{b['patients']} patients : {100 * b['polymediques'] / b['patients']:.0f} % polymédiqués, "
             f"{100 * b['hyperpolymediques'] / b['patients']:.0f} % hyperpolymédiqués (patientèle fictive).</p>"
             + compare(before, after).to_html(index=False, border=0, classes="atelier-table")
+            + f"<p>{review_message(result)}</p>"
+            + removed_by_class(result).to_html(index=False, border=0, classes="atelier-table")
         )
         ui.show_chart(figure, distribution_chart(before, after))
 
