@@ -50,6 +50,30 @@ def wait_http(url: str, timeout: float = 90, proc: subprocess.Popen | None = Non
 
 
 @contextlib.contextmanager
+def running(args: list[str], ready_url: str, log: Path | None = None, timeout: float = 90, **popen):
+    """A server process, started with the tools' environment, until ``ready_url`` answers; stopped on exit.
+
+    Output goes to ``log`` (or nowhere). Yields the process.
+    """
+    out = open(log, "w") if log else subprocess.DEVNULL  # noqa: SIM115 - closed below
+    try:
+        proc = subprocess.Popen(args, env=tool_env(), stdout=out, stderr=subprocess.STDOUT, **popen)
+        try:
+            wait_http(ready_url, timeout=timeout, proc=proc)
+            yield proc
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+    finally:
+        if log:
+            out.close()
+
+
+@contextlib.contextmanager
 def voila_on(folder: Path, allowed: tuple[str, ...], **options):
     """Our Voilà application (« atelier serve ») on ``folder/tableaux``, with a one-page book; yields its URL.
 
@@ -64,15 +88,9 @@ def voila_on(folder: Path, allowed: tuple[str, ...], **options):
         f"app = make_voila_app(Path({str(book)!r}), Path({str(dashboards)!r}), '127.0.0.1', {port}, "
         f"allowed={allowed!r}, **{options!r})\napp.start()\n"
     )
-    with open(folder / "voila.log", "w") as log:
-        proc = subprocess.Popen([sys.executable, "-c", code], env=tool_env(), stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
-        url = f"http://127.0.0.1:{port}"
-        try:
-            wait_http(f"{url}/livre/index.html", proc=proc)
-            yield url
-        finally:
-            proc.terminate()
-            proc.wait(timeout=20)
+    url = f"http://127.0.0.1:{port}"
+    with running([sys.executable, "-c", code], f"{url}/livre/index.html", log=folder / "voila.log", cwd=ROOT):
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -90,21 +108,9 @@ def server(built_book, tmp_path_factory):
     """« atelier serve » on a free port of 127.0.0.1; yields its base URL."""
     port = free_port()
     log = tmp_path_factory.mktemp("serve") / "serve.log"
-    with open(log, "w") as out:
-        proc = subprocess.Popen(
-            [str(BIN / "atelier"), "serve", "--port", str(port)],
-            cwd=ROOT, env=tool_env(), stdout=out, stderr=subprocess.STDOUT,
-        )
     base = f"http://127.0.0.1:{port}"
-    try:
-        wait_http(f"{base}/livre/index.html", proc=proc)
+    with running([str(BIN / "atelier"), "serve", "--port", str(port)], f"{base}/livre/index.html", log=log, cwd=ROOT):
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
     text = log.read_text()
     assert "Traceback" not in text, text[-3000:]
 

@@ -43,15 +43,22 @@ class Outcome:
 
 @functools.lru_cache(maxsize=8)
 def _course_file_config(root: Path) -> Config:
+    """``nbgrader_config.py`` of the course, read once per process (never modify: see course_file_config)."""
     if (root / "nbgrader_config.py").exists():
         return PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config()
     return Config()
 
 
-def course_config(root: Path, db_url: str, timeout: int, sandboxed: bool) -> Config:
-    """The course's nbgrader configuration, with our execution preprocessor and gradebook."""
+def course_file_config(root: Path) -> Config:
+    """A copy of the course's ``nbgrader_config.py``, rooted at ``root``, for the caller to adjust."""
     config = copy.deepcopy(_course_file_config(root))
     config.CourseDirectory.root = str(root)
+    return config
+
+
+def course_config(root: Path, db_url: str, timeout: int, sandboxed: bool) -> Config:
+    """The course's nbgrader configuration, with our execution preprocessor and gradebook."""
+    config = course_file_config(root)
     config.CourseDirectory.db_url = db_url
     execute = SandboxedExecute if sandboxed else Execute
     preprocessors = list(Autograde.class_traits()["autograde_preprocessors"].default())

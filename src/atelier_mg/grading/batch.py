@@ -128,7 +128,6 @@ class Progress:
         self.stream = stream or sys.stderr
         self.start = time.monotonic()
         self.tty = self.stream.isatty()
-        self.last_line = -1
 
     def advance(self, refused: bool) -> None:
         self.done += 1
@@ -187,14 +186,20 @@ def grade_all(root: Path, assignment: str, db_url: str, course_id: str, *, force
             else:
                 todo[student] = prints
         progress = Progress(f"Correction de « {assignment} »", len(todo), stream)
+
+        def record(outcome: Outcome) -> None:
+            """Journal a finished submission at once, count it and move the progress bar."""
+            journal.record_result(outcome.student, todo.pop(outcome.student), outcome.score, outcome.max_score,
+                                  outcome.refusal, outcome.notes)
+            summary.outcomes.append(outcome)
+            summary.graded += outcome.refusal is None
+            summary.refused += outcome.refusal is not None
+            progress.advance(outcome.refusal is not None)
+
         for student, imported in journal.imports().items():  # no notebook of the assignment in the submission
             refused = imported.get("refusal")
             if student in todo and refused and refused.get("code") == "nom":
-                outcome = Outcome(student, score=0.0, refusal=refused)
-                journal.record_result(student, todo.pop(student), 0.0, None, refused, [])
-                summary.outcomes.append(outcome)
-                summary.refused += 1
-                progress.advance(True)
+                record(Outcome(student, score=0.0, refusal=refused))
         attempts: dict[str, int] = {}
         while todo:
             context = multiprocessing.get_context("fork")
@@ -204,24 +209,16 @@ def grade_all(root: Path, assignment: str, db_url: str, course_id: str, *, force
                 slots.put(slot)
             executor = ProcessPoolExecutor(count, mp_context=context, initializer=_init_worker,
                                            initargs=(slots, limits, sandboxed))
-            futures = {executor.submit(_grade_task, root, assignment, notebooks, s, db_url, timeout, budget): s
+            pending = {executor.submit(_grade_task, root, assignment, notebooks, s, db_url, timeout, budget)
                        for s in todo}
             try:
-                pending = set(futures)
                 while pending:
                     done, pending = wait(pending, return_when=FIRST_COMPLETED)
                     for future in done:
-                        student = futures[future]
                         try:
-                            outcome = future.result()
+                            record(future.result())
                         except BrokenProcessPool:
                             continue
-                        journal.record_result(student, todo.pop(student), outcome.score, outcome.max_score,
-                                              outcome.refusal, outcome.notes)
-                        summary.outcomes.append(outcome)
-                        summary.graded += outcome.refusal is None
-                        summary.refused += outcome.refusal is not None
-                        progress.advance(outcome.refusal is not None)
             except KeyboardInterrupt:
                 workers_alive = list((getattr(executor, "_processes", None) or {}).values())
                 executor.shutdown(wait=False, cancel_futures=True)
@@ -234,12 +231,8 @@ def grade_all(root: Path, assignment: str, db_url: str, course_id: str, *, force
             for student in list(todo):  # a worker died under this submission: once more, then refuse it
                 attempts[student] = attempts.get(student, 0) + 1
                 if attempts[student] >= 2:
-                    outcome = Outcome(student, refusal=refusal("correction", detail="le processus de correction "
-                                                               "s'est arrêté deux fois sur ce rendu").as_dict())
-                    journal.record_result(student, todo.pop(student), None, None, outcome.refusal, [])
-                    summary.outcomes.append(outcome)
-                    summary.refused += 1
-                    progress.advance(True)
+                    record(Outcome(student, refusal=refusal("correction", detail="le processus de correction "
+                                                            "s'est arrêté deux fois sur ce rendu").as_dict()))
     summary.seconds = time.monotonic() - started
     return summary
 

@@ -16,13 +16,10 @@ def gradebook_url(root: Path, url: str | None = None) -> str:
 
 def course_id(root: Path) -> str:
     """The course id of ``nbgrader_config.py`` (nbgrader's default when there is none)."""
-    from traitlets.config.loader import PyFileConfigLoader
+    from .autograde import course_file_config
 
-    if (root / "nbgrader_config.py").exists():
-        config = PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config()
-        if "course_id" in config.CourseDirectory:
-            return config.CourseDirectory.course_id
-    return "default_course"
+    config = course_file_config(root)
+    return config.CourseDirectory.course_id if "course_id" in config.CourseDirectory else "default_course"
 
 
 def _check_base(url: str) -> None:

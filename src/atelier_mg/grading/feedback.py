@@ -88,10 +88,10 @@ def nbgrader_feedback(root: Path, assignment: str, student: str, db_url: str) ->
 
     from nbgrader.converters import GenerateFeedback
     from nbgrader.coursedir import CourseDirectory
-    from traitlets.config.loader import PyFileConfigLoader
 
-    config = PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config()
-    config.CourseDirectory.root = str(root)
+    from .autograde import course_file_config
+
+    config = course_file_config(root)
     config.CourseDirectory.db_url = db_url
     config.BaseConverter.force = True
     coursedir = CourseDirectory(config=config)

@@ -23,7 +23,7 @@ import select
 import shutil
 import subprocess
 import sys
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 import atelier_mg
@@ -119,6 +119,7 @@ class Sandbox:
         self.uid = SANDBOX_UID_BASE + slot if os.geteuid() == 0 else os.geteuid()
         self.process: subprocess.Popen | None = None
         self.child_pid: int | None = None
+        self.kept_in_tmp = bound_under_tmp()  # the course's binds under /tmp: never emptied by reset()
 
     # -- life cycle -------------------------------------------------------------------------
     def command(self, info_fd: int) -> list[str]:
@@ -239,7 +240,7 @@ class Sandbox:
         self.request(op="reset", timeout=60)
         tmp = self.outside("/tmp")
         for entry in tmp.iterdir():
-            if entry.name in bound_under_tmp():
+            if entry.name in self.kept_in_tmp:
                 continue  # the course's read-only binds, never to be touched
             if entry.is_dir() and not entry.is_symlink():
                 shutil.rmtree(entry, ignore_errors=True)
@@ -251,6 +252,3 @@ def _lower_priority() -> None:  # pragma: no cover - runs in the child before ex
     os.nice(5)
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
-
-def as_dict(limits: Limits) -> dict:
-    return asdict(limits)

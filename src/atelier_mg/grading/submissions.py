@@ -264,10 +264,10 @@ def import_submissions(root: Path, assignment: str, source: Path | None, db_url:
 def _from_exchange(root: Path, assignment: str, roster: Roster, expected: dict[str, set[str]]) -> ImportReport:
     """nbgrader's own collect, then the same checks as for a Moodle download."""
     from nbgrader.apps import NbGraderAPI
-    from traitlets.config.loader import PyFileConfigLoader
 
-    config = PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config()
-    config.CourseDirectory.root = str(root)
+    from .autograde import course_file_config
+
+    config = course_file_config(root)
     result = NbGraderAPI(config=config).collect(assignment, update=True)
     if not result.get("success"):
         raise UserError(f"Le ramassage dans l'échange nbgrader a échoué : {result.get('error', '')[-500:]}")
