@@ -2,12 +2,15 @@
 # Paquets Debian nécessaires aux tests et à la correction :
 #   chromium    tests dans un vrai navigateur (sans téléchargement de navigateur) ;
 #   bubblewrap  bac à sable où s'exécute le code des internes pendant la correction ;
-#   postgresql  carnet de notes d'un département (option --base postgresql://…), démarré par les tests.
+#   postgresql  carnet de notes d'un département (option --base postgresql://…), démarré par les tests ;
+#   nodejs, npm outils JavaScript des tests (axe-core, vérification d'accessibilité), depuis le registre npm.
 set -euo pipefail
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v bwrap >/dev/null 2>&1 || missing+=(bubblewrap)
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 if [ "${#missing[@]}" -eq 0 ]; then
   exit 0
 fi

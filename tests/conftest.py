@@ -151,3 +151,20 @@ def page(browser, server):
 
 def chart_text(pg: Page, scope: str = "") -> str:
     return pg.locator(f"{scope} .atelier-graphique[data-atelier-rendu=ok] svg").last.text_content()
+
+
+# -- accessibility (axe-core from the npm registry, injected from node_modules/: no network) ----
+
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def serious_accessibility_violations(pg: Page) -> list[str]:
+    """axe-core's serious and critical violations on the current page, one French line each."""
+    assert AXE.is_file(), "axe-core manquant : lancez ./scripts/setup.sh (npm ci)"
+    pg.add_script_tag(path=str(AXE))
+    violations = pg.evaluate(
+        """async () => (await axe.run(document, {resultTypes: ['violations']})).violations
+            .filter(v => v.impact === 'serious' || v.impact === 'critical')
+            .map(v => `${v.impact} ${v.id} : ${v.help} — ${v.nodes.slice(0, 5).map(n => n.target.join(' ')).join(' | ')}`)"""
+    )
+    return list(violations)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import NNBSP, chart_text
+from conftest import NNBSP, chart_text, serious_accessibility_violations
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.slow
@@ -95,3 +95,4 @@ def test_every_dashboard_renders_in_french_without_errors(page, server, name):
     assert link.count() == 1  # link back to the chapter, which exists
     assert page.request.get(server + link.get_attribute("href")).status == 200
     assert not page.failures, page.failures
+    assert serious_accessibility_violations(page) == []

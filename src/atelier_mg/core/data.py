@@ -42,9 +42,21 @@ class Dataset:
 
     @property
     def citation(self) -> str:
-        """Full reference of the source document, with where the figures are in it."""
+        """Full reference of the source document, with where the figures are in it (printed pages or
+        slide titles, never the lines of our extracted text)."""
+        from .sources import readable
+
         src = self.meta["source"]
-        return f"{src['document']} {src['localisation']}"
+        return readable(f"{src['document']} {src['localisation']}")
+
+    @property
+    def urls(self) -> list[str]:
+        """Where a reader can find the source: the dataset's own address, else those of the documents it cites."""
+        from .sources import urls_in
+
+        src = self.meta["source"]
+        own = [src["url"]] if src.get("url") else []
+        return own or urls_in(f"{src['document']} {src['localisation']}")
 
 
 def data_dir() -> Path:
@@ -134,7 +146,9 @@ def read_table(path: Path, schema: str, name: str | None = None) -> pd.DataFrame
     """Read a CSV file and validate it (used for datasets and for files given by users)."""
     name = name or path.stem
     try:
-        table = pd.read_csv(path, encoding="utf-8")
+        # Text columns stay text (a code « 001 » must not become the number 1).
+        text_columns = {c: str for c, col in SCHEMAS[schema].columns.items() if str(col.dtype).startswith(("str", "string"))}
+        table = pd.read_csv(path, encoding="utf-8", dtype=text_columns)
     except FileNotFoundError:
         raise DataError(f"Jeu de données « {name} » : fichier introuvable ({path}).") from None
     except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:

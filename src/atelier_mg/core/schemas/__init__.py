@@ -49,6 +49,7 @@ from .prevention import (
     PREVENTION_LEVELS,
     VIGNETTES_PREVENTION,
 )
+from .sources import DOCUMENTS_SOURCES, SECTIONS_SOURCES
 
 __all__ = ["AGE_BANDS", "PREVENTION_LEVELS", "SCHEMAS"]
 
@@ -86,4 +87,6 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
     "comportements": COMPORTEMENTS,
     "familles": FAMILLES,
     "niveaux": NIVEAUX,
+    "documents_sources": DOCUMENTS_SOURCES,
+    "sections_sources": SECTIONS_SOURCES,
 }
