@@ -11,6 +11,7 @@ import pytest
 from atelier_mg.carnet import analysis, export
 from atelier_mg.carnet import app as carnet_ui
 from atelier_mg.carnet import model as cm
+from atelier_mg.core import data
 
 TRACE = dict(
     date="2026-10-12", stage=cm.STAGE_TYPES[0], semestre=1,
@@ -122,7 +123,7 @@ def test_exports_are_readable(tmp_path):
     example = cm.Carnet.open(cm.EXAMPLE).copy_to(None)
     files = export.write_portfolio(example, tmp_path / "export")
     traces = pd.read_csv(files["traces_csv"], sep=";", encoding="utf-8-sig")
-    assert len(traces) == len(example.traces) == 7
+    assert len(traces) == len(example.traces) == 10
     assert list(traces.columns)[:3] == ["Identifiant", "Date", "Stage"]
     assert cm.Carnet.from_json(files["carnet_json"].read_text()).to_dict() == example.to_dict()
     for svg in ("radar_svg", "grille_svg"):
@@ -184,3 +185,75 @@ def test_intern_app_exports_only_next_to_the_carnet(tmp_path, monkeypatch):
     assert "Fichiers écrits" in out.value
     assert (work / "portfolio" / "synthese.html").is_file()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["interne"]
+
+
+# -- W5: stages of the 2023 maquette, old carnets ------------------------------------------------
+
+def test_stage_list_follows_the_2023_maquette():
+    maquette = data.load_table("maquette_des_mg_2023")
+    assert cm.STAGE_TYPES[:-1] == tuple(maquette.sort_values("ordre")["libelle_carnet"])
+    assert cm.STAGE_TYPES[-1] == "Autre stage"
+    joined = " | ".join(cm.STAGE_TYPES)
+    for stage in ("couplé santé de la femme et de l'enfant", "Stage libre", "médecine polyvalente", "urgence", "SASPAS",
+                  "Docteur junior"):
+        assert stage in joined
+    assert "Stage en santé de la femme" not in cm.STAGE_TYPES  # separate stages belong to the 2017 maquette
+    by_label = maquette.set_index("libelle_carnet")
+    saspas = next(s for s in cm.STAGE_TYPES if s.startswith("SASPAS"))
+    assert (by_label.loc[saspas, "phase"], by_label.loc[saspas, "semestre_min"]) == ("approfondissement", 5)
+    assert set(maquette.loc[maquette["phase"] == "consolidation", "semestre_min"]) == {7}
+
+
+def test_example_carnet_is_a_plausible_course():
+    example = cm.Carnet.open(cm.EXAMPLE)
+    assert analysis.maquette_remarks(example) == []
+    semesters = [t.semestre for t in sorted(example.traces, key=lambda t: t.date)]
+    assert semesters == sorted(semesters)  # chronological order = semester order
+    saspas = {t.semestre for t in example.traces if t.stage.startswith("SASPAS")}
+    assert saspas and saspas <= {5, 6}
+
+
+def test_maquette_remarks_flag_misplaced_stages_and_overlapping_semesters(carnet):
+    saspas = next(s for s in cm.STAGE_TYPES if s.startswith("SASPAS"))
+    carnet.add_trace(**{**TRACE, "date": "2026-05-12", "semestre": 1})
+    carnet.add_trace(**{**TRACE, "date": "2026-05-20", "stage": saspas, "semestre": 3})
+    carnet.add_trace(**{**TRACE, "date": "2026-06-03", "semestre": 1})
+    remarks = analysis.maquette_remarks(carnet)
+    assert any("SASPAS" in r and "semestre 3" in r and "semestres 5 ou 6" in r for r in remarks)
+    assert any("se chevauchent" in r for r in remarks)
+    carnet.add_trace(**{**TRACE, "date": "2025-01-10", "semestre": 1})
+    assert any("plus de six mois" in r for r in analysis.maquette_remarks(carnet))
+
+
+def test_a_pre_2023_carnet_still_opens_and_is_saved_in_the_new_format(tmp_path):
+    old = cm.Carnet.open(cm.EXAMPLE).to_dict()
+    old["version"] = 1
+    legacy = ["SASPAS (stage autonome en soins primaires)", "Stage en santé de la femme", "Stage en santé de l'enfant",
+              "Stage hospitalier (médecine polyvalente, gériatrie…)", "Docteur junior (4e année)"]
+    for trace, stage in zip(old["traces"], legacy, strict=False):
+        trace["stage"] = stage
+    path = tmp_path / "ancien.json"
+    path.write_text(json.dumps(old, ensure_ascii=False))
+    carnet = cm.Carnet.open(path)
+    stages = [t.stage for t in carnet.traces[:5]]
+    assert stages[0] == "SASPAS (stage ambulatoire en soins primaires en autonomie supervisée)"
+    assert stages[4] == "Docteur junior ambulatoire (phase de consolidation)"
+    assert stages[1:4] == legacy[1:4]  # 2017 stages without an equivalent are kept as they were
+    assert [t.recit for t in carnet.traces] == [t["recit"] for t in old["traces"]]
+    carnet.update_trace(carnet.traces[1].id, niveau="competent")  # a legacy trace can still be edited
+    saved = json.loads(path.read_text())
+    assert saved["version"] == cm.VERSION == 2 and saved["traces"][1]["stage"] == "Stage en santé de la femme"
+    with pytest.raises(cm.CarnetError, match="type de stage « Stage de pédiatrie » inconnu"):
+        carnet.add_trace(**{**TRACE, "stage": "Stage de pédiatrie"})
+
+
+def test_intern_app_offers_a_legacy_stage_only_for_the_trace_that_has_it(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    carnet = cm.Carnet.open(tmp_path / cm.DEFAULT_FILENAME)
+    trace = carnet.add_trace(**{**TRACE, "stage": "Stage en santé de l'enfant"})
+    _, tabs = carnet_ui.carnet_app().children
+    choose, _, stage = tabs.children[0].children[:3]
+    choose.value = trace.id
+    assert stage.value == "Stage en santé de l'enfant"
+    choose.value = ""
+    assert tuple(stage.options) == cm.STAGE_TYPES

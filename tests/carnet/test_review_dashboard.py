@@ -31,7 +31,7 @@ def test_review_dashboard_loads_a_carnet_and_shows_the_radar(page, server, tmp_p
     gaps = page.locator(".atelier-ecarts")
     expect(gaps).to_contain_text("Premier recours : l'interne s'estime plus avancé (Intermédiaire)")
     expect(page.locator(".atelier-grille .atelier-graphique[data-atelier-rendu=ok] svg")).to_contain_text("F01 Chronique")
-    expect(page.locator(".atelier-non-rencontre")).to_contain_text("F05")
+    expect(page.locator(".atelier-non-rencontre")).to_contain_text("F09")
 
     # The MSU rates « Premier recours » as « Intermédiaire »: the gap disappears.
     page.locator(".atelier-eval-msu-C1 select").select_option(label="Intermédiaire")

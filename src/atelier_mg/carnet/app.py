@@ -125,8 +125,10 @@ def carnet_app(path: str | Path = cm.DEFAULT_FILENAME) -> w.Widget:
         choose.options = [("➕ Nouvelle trace", "")] + [(_trace_label(t), t.id) for t in carnet.traces]
         choose.value = selected if selected in [t.id for t in carnet.traces] else ""
         table = analysis.traces_table(carnet).drop(columns=["Identifiant"])
+        remarks = "".join(f"<li>{html.escape(r)}</li>" for r in analysis.maquette_remarks(carnet))
         listing.value = (
             f"<p>{len(carnet.traces)} trace(s) enregistrée(s) dans <code>{html.escape(str(carnet.path))}</code>.</p>"
+            + (f"<p><strong>À vérifier (maquette du DES de 2023) :</strong></p><ul>{remarks}</ul>" if remarks else "")
             + (table.to_html(index=False, border=0, classes="atelier-table") if len(table) else "")
         )
         for form in assess.values():
@@ -138,10 +140,14 @@ def carnet_app(path: str | Path = cm.DEFAULT_FILENAME) -> w.Widget:
         delete.disabled = not trace_id
         if not trace_id:
             recit.value, familles.value, competences.value = "", (), ()
+            if tuple(stage.options) != cm.STAGE_TYPES:
+                stage.options = cm.STAGE_TYPES
             date.value = dt.date.today()
             return
         t = carnet.get(trace_id)
         date.value = dt.date.fromisoformat(t.date)
+        # A stage of the 2017 maquette stays selectable for the traces that carry it.
+        stage.options = cm.STAGE_TYPES if t.stage in cm.STAGE_TYPES else (*cm.STAGE_TYPES, t.stage)
         stage.value, semestre.value, recit.value = t.stage, t.semestre, t.recit
         familles.value, competences.value, niveau.value = t.familles, t.competences, t.niveau
 

@@ -22,23 +22,29 @@ import pandas as pd
 from ..core import data, privacy
 
 FORMAT = "atelier-mg/carnet-de-competences"
-VERSION = 1
+VERSION = 2
+READABLE_VERSIONS = (1, 2)  # version 1: stage labels of the pre-2023 maquette
 DEFAULT_FILENAME = "carnet_competences.json"
 # A fictitious carnet shipped with the package (book, review dashboard, tests).
 EXAMPLE = Path(__file__).parent / "exemples" / "carnet_exemple.json"
 RATERS = {"auto": "Auto-évaluation de l'interne", "msu": "Évaluation du MSU"}
 MAX_NARRATIVE = 5000
 
-# Choices offered for the stage; "Autre stage" keeps the list open to every maquette.
-STAGE_TYPES = (
-    "Stage de niveau 1 en médecine générale",
-    "Stage en médecine d'urgence",
+OTHER_STAGE = "Autre stage"
+# Stages of the 2023 maquette of the DES (data/maquette_des_mg_2023); "Autre stage" keeps the list open
+# (inter-CHU exchange, stage abroad, dérogation).
+STAGE_TYPES = (*data.load_table("maquette_des_mg_2023").sort_values("ordre")["libelle_carnet"], OTHER_STAGE)
+# Labels of the pre-2023 carnets (version 1). Those with an exact equivalent in the 2023 maquette are
+# renamed when the file is opened; the others name stages of the 2017 maquette, still true for the
+# interns who followed it, and stay accepted as they are.
+LEGACY_RENAMED = {
+    "SASPAS (stage autonome en soins primaires)": "SASPAS (stage ambulatoire en soins primaires en autonomie supervisée)",
+    "Docteur junior (4e année)": "Docteur junior ambulatoire (phase de consolidation)",
+}
+LEGACY_STAGES = (
     "Stage en santé de la femme",
     "Stage en santé de l'enfant",
     "Stage hospitalier (médecine polyvalente, gériatrie…)",
-    "SASPAS (stage autonome en soins primaires)",
-    "Docteur junior (4e année)",
-    "Autre stage",
 )
 SEMESTERS = range(1, 9)
 
@@ -117,8 +123,8 @@ def validate_trace(values: dict[str, Any]) -> Trace:
         problems.append(f"la date {date.isoformat()} est dans le futur")
 
     stage = values.get("stage")
-    if stage not in STAGE_TYPES:
-        problems.append(f"type de stage « {stage} » inconnu")
+    if stage not in STAGE_TYPES and stage not in LEGACY_STAGES:
+        problems.append(f"type de stage « {stage} » inconnu (choix : {' ; '.join(STAGE_TYPES)})")
     semestre = values.get("semestre")
     if isinstance(semestre, bool) or not isinstance(semestre, int) or semestre not in SEMESTERS:
         problems.append(f"semestre « {semestre} » invalide (entier de 1 à 8)")
@@ -216,12 +222,15 @@ class Carnet:
             raise CarnetError(f"Le fichier {name} n'est pas un carnet lisible (JSON invalide : {exc}).") from None
         if not isinstance(raw, dict) or raw.get("format") != FORMAT:
             raise CarnetError(f"Le fichier {name} n'est pas un carnet de compétences Atelier MG.")
-        if raw.get("version") != VERSION:
-            raise CarnetError(f"Version de carnet non prise en charge : {raw.get('version')} (attendue : {VERSION}).")
+        version = raw.get("version")
+        if version not in READABLE_VERSIONS:
+            raise CarnetError(f"Version de carnet non prise en charge : {version} (attendue : {VERSION}).")
         traces = []
         for i, t in enumerate(raw.get("traces", []), start=1):
             if not isinstance(t, dict):
                 raise CarnetError(f"Trace n° {i} du fichier {name} illisible.")
+            if version == 1 and t.get("stage") in LEGACY_RENAMED:
+                t = {**t, "stage": LEGACY_RENAMED[t["stage"]]}
             try:
                 traces.append(validate_trace(t))
             except CarnetError as exc:

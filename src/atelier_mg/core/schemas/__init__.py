@@ -15,6 +15,7 @@ from .competencies import (
     COMPORTEMENTS,
     CORRESPONDANCES,
     FAMILLES,
+    MAQUETTE,
     MISSIONS,
     NIVEAUX,
     PILIERS,
@@ -86,4 +87,5 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
     "comportements": COMPORTEMENTS,
     "familles": FAMILLES,
     "niveaux": NIVEAUX,
+    "maquette": MAQUETTE,
 }
