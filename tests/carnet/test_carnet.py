@@ -22,7 +22,7 @@ TRACE = dict(
 
 @pytest.fixture
 def carnet(tmp_path):
-    return cm.Carnet.open(tmp_path / "carnet.json")
+    return cm.Carnet.open(tmp_path / "carnet.json", grid="cmg2025")
 
 
 def test_traces_are_added_edited_deleted_and_persist(carnet, tmp_path):
@@ -109,8 +109,10 @@ def test_assessment_gaps_are_listed(carnet):
     table = analysis.assessment_table(carnet)
     assert list(table.set_index("code")["ecart"][["C1", "C2", "C3"]]) == [2, 0, -1]
     gaps = analysis.assessment_gaps(table)
-    assert "Premier recours : l'interne s'estime plus avancé (Compétent) que ne l'observe le MSU (Novice)." in gaps
-    assert "Centrée patient : l'interne se sous-estime (Novice) par rapport au MSU (Intermédiaire)." in gaps
+    assert ("Premier recours : l'auto-évaluation de l'interne (Compétent) dépasse le niveau observé par le MSU (Novice)."
+            in gaps)
+    assert ("Centrée patient : l'auto-évaluation de l'interne (Novice) est en deçà du niveau observé par le MSU "
+            "(Intermédiaire)." in gaps)
     assert "Continuité : pas d'auto-évaluation (MSU : Novice)." in gaps
     assert not any(g.startswith("Approche globale") for g in gaps)
     with pytest.raises(cm.CarnetError, match="niveau « expert » inconnu"):
@@ -141,11 +143,12 @@ def test_exports_are_readable(tmp_path):
 def test_intern_app_keeps_the_text_when_saving_fails(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     app = carnet_ui.carnet_app()
-    status, tabs = app.children
+    status, grid, tabs = app.children
+    assert grid.value == "cnge"  # a new carnet follows the grid on which the DES is assessed
     choose, date, stage, semestre, recit, familles, competences, niveau = tabs.children[0].children[:8]
     save, mask_button = tabs.children[0].children[8].children
     recit.value = "Homme de 40 ans joignable au 06 12 34 56 78, toux."
-    familles.value, competences.value = ("F02",), ("C1",)
+    familles.value, competences.value = ("F02",), ("N1",)
     save.click()
     assert "numéro de téléphone" in status.value and recit.value.endswith("toux.")
     assert not (tmp_path / cm.DEFAULT_FILENAME).exists()
@@ -174,7 +177,7 @@ def test_intern_app_exports_only_next_to_the_carnet(tmp_path, monkeypatch):
     monkeypatch.chdir(work)
     cm.Carnet.open(cm.EXAMPLE).copy_to(work / cm.DEFAULT_FILENAME).save()
     app = carnet_ui.carnet_app()
-    _, tabs = app.children
+    _, _, tabs = app.children
     _, folder, button, out = tabs.children[4].children
     folder.value = str(elsewhere)
     button.click()
@@ -228,6 +231,7 @@ def test_maquette_remarks_flag_misplaced_stages_and_overlapping_semesters(carnet
 def test_a_pre_2023_carnet_still_opens_and_is_saved_in_the_new_format(tmp_path):
     old = cm.Carnet.open(cm.EXAMPLE).to_dict()
     old["version"] = 1
+    del old["grille"]  # version 1 files had no grid: they were on the 2025 competencies
     legacy = ["SASPAS (stage autonome en soins primaires)", "Stage en santé de la femme", "Stage en santé de l'enfant",
               "Stage hospitalier (médecine polyvalente, gériatrie…)", "Docteur junior (4e année)"]
     for trace, stage in zip(old["traces"], legacy, strict=False):
@@ -249,11 +253,103 @@ def test_a_pre_2023_carnet_still_opens_and_is_saved_in_the_new_format(tmp_path):
 
 def test_intern_app_offers_a_legacy_stage_only_for_the_trace_that_has_it(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    carnet = cm.Carnet.open(tmp_path / cm.DEFAULT_FILENAME)
+    carnet = cm.Carnet.open(tmp_path / cm.DEFAULT_FILENAME, grid="cmg2025")
     trace = carnet.add_trace(**{**TRACE, "stage": "Stage en santé de l'enfant"})
-    _, tabs = carnet_ui.carnet_app().children
+    _, _, tabs = carnet_ui.carnet_app().children
     choose, _, stage = tabs.children[0].children[:3]
     choose.value = trace.id
     assert stage.value == "Stage en santé de l'enfant"
     choose.value = ""
     assert tuple(stage.options) == cm.STAGE_TYPES
+
+
+# -- W3: the intern chooses the grid (CNGE 6 or référentiel 2025 8) -----------------------------
+
+CNGE_TRACE = {**TRACE, "competences": ["N1", "N5"]}
+
+
+def test_a_cnge_carnet_is_analysed_charted_and_exported_on_the_six_competencies(tmp_path):
+    carnet = cm.Carnet.open(tmp_path / "cnge.json")
+    assert carnet.grille == "cnge"
+    carnet.add_trace(**CNGE_TRACE)
+    carnet.set_assessment("auto", {"N1": "intermediaire", "N6": "novice"})
+    carnet.set_assessment("msu", {"N1": "novice"})
+    with pytest.raises(cm.CarnetError, match="inconnue.*C1.*choix : N1, N2, N3, N4, N5, N6"):
+        carnet.add_trace(**TRACE)  # 2025 codes do not belong to this grid
+    reopened = cm.Carnet.open(tmp_path / "cnge.json")
+    assert reopened.grille == "cnge" and json.loads((tmp_path / "cnge.json").read_text())["grille"] == "cnge"
+    grid = analysis.coverage(reopened)
+    assert grid.shape == (11, 6) and grid.loc["F01", "N5"] == 1
+    assert analysis.not_yet_met(grid)["competences"] == ["N2", "N3", "N4", "N6"]
+    table = analysis.assessment_table(reopened)
+    assert list(table["code"]) == [f"N{i}" for i in range(1, 7)]
+    assert "Premier recours : l'auto-évaluation de l'interne (Intermédiaire) dépasse" in " ".join(
+        analysis.assessment_gaps(table))
+    assert "N1 Premier recours" in analysis.traces_table(reopened).loc[0, "Compétences"]
+    files = export.write_portfolio(reopened, tmp_path / "export")
+    radar = files["radar_svg"].read_text()
+    assert "Professionnalisme" in radar and "Leadership" not in radar
+    page = files["synthese_html"].read_text()
+    assert "CNGE, six compétences génériques" in page and "N6 — Professionnalisme" in page
+
+
+def test_an_old_carnet_without_grid_stays_on_the_2025_competencies():
+    raw = cm.Carnet.open(cm.EXAMPLE).to_dict()
+    del raw["grille"]
+    carnet = cm.Carnet.from_json(json.dumps(raw))
+    assert carnet.grille == "cmg2025" and len(carnet.traces) == 10
+    assert analysis.coverage(carnet).shape == (11, 8)
+
+
+def test_a_bad_grid_is_refused_in_french_and_nothing_is_lost(tmp_path):
+    with pytest.raises(cm.CarnetError, match="Grille de compétences « marguerite » inconnue. Choix possibles : « cnge »"):
+        cm.Carnet.open(tmp_path / "neuf.json", grid="marguerite")
+    raw = cm.Carnet.open(cm.EXAMPLE).to_dict()
+    raw["grille"] = "CNGE2013"
+    with pytest.raises(cm.CarnetError, match="Fichier fichier reçu : Grille de compétences « CNGE2013 » inconnue"):
+        cm.Carnet.from_json(json.dumps(raw))
+
+    path = tmp_path / "carnet.json"
+    carnet = cm.Carnet.open(cm.EXAMPLE).copy_to(path)
+    carnet.save()
+    before = path.read_text()
+    with pytest.raises(cm.CarnetError, match="inconnue"):
+        carnet.set_grid("huit")
+    with pytest.raises(cm.CarnetError, match="Changement de grille refusé : ce carnet contient 10 trace.*2 évaluation"):
+        carnet.set_grid("cnge")
+    assert carnet.grille == "cmg2025" and path.read_text() == before
+
+
+def test_an_empty_carnet_can_switch_grid(tmp_path):
+    carnet = cm.Carnet.open(tmp_path / "c.json")
+    carnet.set_grid("cmg2025")
+    assert cm.Carnet.open(tmp_path / "c.json").grille == "cmg2025"
+    carnet.add_trace(**TRACE)
+    with pytest.raises(cm.CarnetError, match="refusé"):
+        carnet.set_grid("cnge")
+
+
+def test_intern_app_offers_the_grid_in_french_and_follows_it(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    status, grid, tabs = carnet_ui.carnet_app().children
+    assert [label for label, _ in grid.options] == list(cm.GRIDS.values())
+    assert "CNGE" in grid.options[0][0] and "2025" in grid.options[1][0]
+    competences = tabs.children[0].children[6]
+    assert [code for _, code in competences.options] == [f"N{i}" for i in range(1, 7)]
+    auto_form = tabs.children[2].children[0]
+    assert "Grille du CNGE" in auto_form.children[1].value
+    grid.value = "cmg2025"  # empty carnet: the switch is allowed and saved
+    assert "désormais" in status.value
+    assert [code for _, code in competences.options][-1] == "C8"
+    assert len(tabs.children[2].children[0].children) == 2 + 8 + 1
+    assert "pas de descripteurs officiels" in tabs.children[2].children[0].children[1].value
+    assert json.loads((tmp_path / cm.DEFAULT_FILENAME).read_text())["grille"] == "cmg2025"
+
+    tabs.children[0].children[4].value = "Toux simple chez un adulte de 30 ans."
+    tabs.children[0].children[5].value = ("F02",)
+    competences.value = ("C1",)
+    tabs.children[0].children[8].children[0].click()
+    assert "Trace enregistrée" in status.value
+    grid.value = "cnge"  # now refused: the widget goes back to the carnet's grid
+    assert "Changement de grille refusé" in status.value and grid.value == "cmg2025"
+    assert json.loads((tmp_path / cm.DEFAULT_FILENAME).read_text())["grille"] == "cmg2025"

@@ -14,7 +14,7 @@ SEMESTER_DAYS = 184  # a DES semester runs six months (November-April or May-Oct
 
 def traces_table(carnet: Carnet) -> pd.DataFrame:
     """The traces as a table with French headers (portfolio CSV export)."""
-    fam, comp = labels("familles", "libelle_court"), labels("competences", "libelle_court")
+    fam, comp = labels("familles", "libelle_court"), labels("competences", "libelle_court", carnet.grille)
     lvl = labels("niveaux", "niveau")
     rows = [
         {
@@ -35,7 +35,7 @@ def traces_table(carnet: Carnet) -> pd.DataFrame:
 
 def coverage(carnet: Carnet) -> pd.DataFrame:
     """Families × competencies grid: number of traces tagged with both (zeros included)."""
-    ref = referentials()
+    ref = referentials(carnet.grille)
     fams, comps = list(ref["familles"]["code"]), list(ref["competences"]["code"])
     grid = pd.DataFrame(0, index=pd.Index(fams, name="famille"), columns=pd.Index(comps, name="competence"))
     for t in carnet.traces:
@@ -58,7 +58,7 @@ def assessment_table(carnet: Carnet) -> pd.DataFrame:
 
     Missing ratings are ``None`` (object columns), never NaN, so that callers can test them simply.
     """
-    comps = referentials()["competences"]
+    comps = referentials(carnet.grille)["competences"]
     auto = carnet.evaluations.get("auto", {}).get("niveaux", {})
     msu = carnet.evaluations.get("msu", {}).get("niveaux", {})
     rows = []
@@ -84,12 +84,13 @@ def assessment_gaps(table: pd.DataFrame) -> list[str]:
             out.append(f"{row.competence} : pas encore évaluée par le MSU (interne : {levels[row.auto]}).")
         elif row.ecart > 0:
             out.append(
-                f"{row.competence} : l'interne s'estime plus avancé ({levels[row.auto]}) que ne l'observe le MSU "
-                f"({levels[row.msu]})."
+                f"{row.competence} : l'auto-évaluation de l'interne ({levels[row.auto]}) dépasse le niveau observé "
+                f"par le MSU ({levels[row.msu]})."
             )
         elif row.ecart < 0:
             out.append(
-                f"{row.competence} : l'interne se sous-estime ({levels[row.auto]}) par rapport au MSU ({levels[row.msu]})."
+                f"{row.competence} : l'auto-évaluation de l'interne ({levels[row.auto]}) est en deçà du niveau observé "
+                f"par le MSU ({levels[row.msu]})."
             )
     return out
 

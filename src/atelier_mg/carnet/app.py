@@ -23,8 +23,8 @@ WIDE = {"description_width": "11em"}
 _alert = ui.message
 
 
-def _options(kind: str, label: str = "libelle_court") -> list[tuple[str, str]]:
-    table = cm.referentials()[kind]
+def _options(kind: str, label: str = "libelle_court", grid: str = cm.DEFAULT_GRID) -> list[tuple[str, str]]:
+    table = cm.referentials(grid)[kind]
     return [(f"{row.code} — {getattr(row, label)}", row.code) for row in table.itertuples()]
 
 
@@ -32,22 +32,47 @@ def _level_options(blank: str = "non évalué") -> list[tuple[str, str | None]]:
     return [(blank, None)] + [(row.niveau, row.code) for row in cm.referentials()["niveaux"].itertuples()]
 
 
-class AssessmentForm:
-    """Eight dropdowns (one per competency) for one rater."""
+GRID_NOTES = {
+    "cnge": "Grille du CNGE : celle du portfolio et des bilans de stage de la plupart des DMG. Les descriptions "
+            "courtes des niveaux sont celles d'Atelier MG ; référez-vous aux indicateurs de votre DMG.",
+    "cmg2025": "Grille du référentiel de 2025 : les niveaux novice, intermédiaire et compétent n'ont pas de "
+               "descripteurs officiels pour ces huit compétences (transposition d'Atelier MG). Votre DES est "
+               "évalué sur la grille du CNGE.",
+}
 
-    def __init__(self, rater: str):
+
+def grid_selector(value: str) -> w.RadioButtons:
+    """The choice of competency grid, in French, usable with the keyboard (arrow keys)."""
+    return w.RadioButtons(
+        options=[(label, code) for code, label in cm.GRIDS.items()], value=value,
+        description="Grille de compétences", style={"description_width": "initial"}, layout=w.Layout(width="auto"),
+    ).add_class("atelier-grille-choix")
+
+
+class AssessmentForm:
+    """One dropdown per competency of the carnet's grid, for one rater."""
+
+    def __init__(self, rater: str, grid: str = cm.DEFAULT_GRID):
         self.rater = rater
-        self.dropdowns = {
-            code: w.Dropdown(options=_level_options(), description=label, style=WIDE, layout=w.Layout(width="30em"))
-            for label, code in _options("competences", "competence")
-        }
-        for code, dd in self.dropdowns.items():
-            dd.add_class(f"atelier-eval-{rater}-{code}")
         self.save = w.Button(description="Enregistrer l'évaluation", button_style="primary", icon="check")
         self.save.add_class(f"atelier-enregistrer-{rater}")
-        self.box = w.VBox([w.HTML(f"<h4>{cm.RATERS[rater]}</h4>"), *self.dropdowns.values(), self.save])
+        self.box = w.VBox()
+        self.set_grid(grid)
+
+    def set_grid(self, grid: str) -> None:
+        self.grid = grid
+        self.dropdowns = {
+            code: w.Dropdown(options=_level_options(), description=label, style=WIDE, layout=w.Layout(width="30em"))
+            for label, code in _options("competences", "competence", grid)
+        }
+        for code, dd in self.dropdowns.items():
+            dd.add_class(f"atelier-eval-{self.rater}-{code}")
+        note = w.HTML(f"<p class='atelier-note'>{html.escape(GRID_NOTES[grid])}</p>")
+        self.box.children = [w.HTML(f"<h4>{cm.RATERS[self.rater]}</h4>"), note, *self.dropdowns.values(), self.save]
 
     def load(self, carnet: cm.Carnet) -> None:
+        if carnet.grille != self.grid:
+            self.set_grid(carnet.grille)
         levels = carnet.evaluations.get(self.rater, {}).get("niveaux", {})
         for code, dd in self.dropdowns.items():
             dd.value = levels.get(code)
@@ -104,7 +129,7 @@ def carnet_app(path: str | Path = cm.DEFAULT_FILENAME) -> w.Widget:
     ).add_class("atelier-recit")
     familles = w.SelectMultiple(options=_options("familles"), description="Familles", style=WIDE,
                                 layout=w.Layout(width="48em", height="14em")).add_class("atelier-familles")
-    competences = w.SelectMultiple(options=_options("competences", "competence"), description="Compétences",
+    competences = w.SelectMultiple(options=_options("competences", "competence", carnet.grille), description="Compétences",
                                    style=WIDE, layout=w.Layout(width="48em", height="11em")).add_class("atelier-competences")
     niveau = w.Dropdown(options=_level_options()[1:], description="Niveau atteint", style=WIDE)
     save = w.Button(description="Enregistrer", button_style="primary", icon="save").add_class("atelier-enregistrer")
@@ -112,7 +137,8 @@ def carnet_app(path: str | Path = cm.DEFAULT_FILENAME) -> w.Widget:
     delete = w.Button(description="Supprimer cette trace", button_style="danger", icon="trash").add_class("atelier-supprimer")
     confirm = w.Checkbox(description="Je confirme la suppression", value=False, indent=False)
 
-    assess = {rater: AssessmentForm(rater) for rater in cm.RATERS}
+    assess = {rater: AssessmentForm(rater, carnet.grille) for rater in cm.RATERS}
+    grid = grid_selector(carnet.grille)
     synthesis = SynthesisView()
     listing = w.HTML().add_class("atelier-liste-traces")
     folder = w.Text(value=export.DEFAULT_FOLDER, description="Dossier d'export", style=WIDE,
@@ -206,6 +232,19 @@ def carnet_app(path: str | Path = cm.DEFAULT_FILENAME) -> w.Widget:
             f"<li><code>{html.escape(str(p))}</code></li>" for p in files.values()
         ) + "</ul>"
 
+    def on_grid(change) -> None:
+        if change["new"] == carnet.grille:
+            return
+        try:
+            carnet.set_grid(change["new"])
+        except cm.CarnetError as exc:
+            status.value = _alert(str(exc))
+            grid.value = carnet.grille  # back to the grid the carnet still follows
+            return
+        competences.options = _options("competences", "competence", carnet.grille)
+        status.value = _alert(f"Le carnet suit désormais : {cm.GRIDS[carnet.grille]}.", ok=True)
+        refresh(choose.value or None)
+
     def on_intern(change) -> None:
         try:
             carnet.set_intern(change["new"])
@@ -220,6 +259,7 @@ def carnet_app(path: str | Path = cm.DEFAULT_FILENAME) -> w.Widget:
         form.save.on_click(on_assess(rater))
     export_btn.on_click(on_export)
     intern.observe(on_intern, names="value")
+    grid.observe(on_grid, names="value")
     refresh()
     delete.disabled = True
 
@@ -231,7 +271,7 @@ def carnet_app(path: str | Path = cm.DEFAULT_FILENAME) -> w.Widget:
     ])
     for i, title in enumerate(["Trace", "Mes traces", "Évaluations", "Synthèse", "Export"]):
         tabs.set_title(i, title)
-    return w.VBox([status, tabs])
+    return w.VBox([status, grid, tabs])
 
 
 def _download_link(content: bytes, filename: str, label: str, mime: str) -> str:

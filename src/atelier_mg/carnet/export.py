@@ -42,7 +42,8 @@ def gaps_html(table: pd.DataFrame) -> str:
 def missing_html(grid: pd.DataFrame) -> dict[str, str]:
     """Families and competencies not yet met, each as an HTML list."""
     missing = analysis.not_yet_met(grid)
-    fam, comp = cm.labels("familles", "famille"), cm.labels("competences", "competence")
+    fam = cm.labels("familles", "famille")
+    comp = cm.labels("competences", "competence", cm.grid_of(grid.columns))
     f = "".join(f"<li>{c} — {html.escape(fam[c])}</li>" for c in missing["familles"])
     c = "".join(f"<li>{k} — {html.escape(comp[k])}</li>" for k in missing["competences"])
     return {"familles": f"<ul>{f or '<li>Toutes rencontrées.</li>'}</ul>",
@@ -74,7 +75,7 @@ table.traces th, table.traces td {{ border: 1px solid #bbb; padding: 3px 5px; ve
 </style></head><body>
 <h1>Carnet de compétences — {who}</h1>
 <p class="meta">Synthèse éditée le {today} : {len(carnet.traces)} trace(s) d'apprentissage.
-Référentiel des compétences : CMG 2025 ; familles de situations : Attali et al., Exercer 2013.</p>
+Grille de compétences : {e(cm.GRID_SOURCES[carnet.grille])} ; familles de situations : Attali et al., Exercer 2013.</p>
 <h2>Auto-évaluation et évaluation du MSU</h2>
 <figure>{radar_svg}<figcaption>Anneaux : novice, intermédiaire, compétent (centre : non évalué).</figcaption></figure>
 <h3>Écarts et compétences à évaluer</h3>{gaps_html(table)}

@@ -48,29 +48,58 @@ LEGACY_STAGES = (
 )
 SEMESTERS = range(1, 9)
 
+# The competency grid a carnet follows, stored in the file ("grille").
+GRIDS = {
+    "cnge": "Les 6 compétences génériques du CNGE (« marguerite », grille d'évaluation du DES)",
+    "cmg2025": "Les 8 compétences du référentiel professionnel de 2025 (CMG)",
+}
+GRID_DATASETS = {"cnge": "competences_cnge", "cmg2025": "competences_2025"}
+GRID_SOURCES = {
+    "cnge": "CNGE, six compétences génériques (Compagnon et al., Exercer 2013)",
+    "cmg2025": "Collège de la médecine générale, référentiel professionnel 2025",
+}
+DEFAULT_GRID = "cnge"  # a new carnet follows the grid on which the DES is assessed
+LEGACY_GRID = "cmg2025"  # carnets written before the choice existed were on the 2025 grid
+
 
 class CarnetError(ValueError):
     """Invalid input or unreadable carnet file (French message; the carnet is unchanged)."""
 
 
-@lru_cache(maxsize=1)
-def referentials() -> dict[str, pd.DataFrame]:
-    """The tables a carnet refers to: competencies, families of situations, levels."""
+def check_grid(grid: str) -> str:
+    if grid not in GRIDS:
+        choices = " ; ".join(f"« {k} » ({v})" for k, v in GRIDS.items())
+        raise CarnetError(f"Grille de compétences « {grid} » inconnue. Choix possibles : {choices}.")
+    return grid
+
+
+@lru_cache(maxsize=len(GRIDS))
+def referentials(grid: str = DEFAULT_GRID) -> dict[str, pd.DataFrame]:
+    """The tables a carnet refers to: the competencies of its grid, families of situations, levels."""
     return {
-        "competences": data.load_table("competences_2025").sort_values("ordre"),
+        "competences": data.load_table(GRID_DATASETS[check_grid(grid)]).sort_values("ordre"),
         "familles": data.load_table("familles_situations").sort_values("ordre"),
         "niveaux": data.load_table("niveaux_competence").sort_values("rang"),
     }
 
 
-def labels(kind: str, column: str) -> dict[str, str]:
+def labels(kind: str, column: str, grid: str = DEFAULT_GRID) -> dict[str, str]:
     """Code → label of a referential table (e.g. ``labels("familles", "libelle_court")``)."""
-    table = referentials()[kind]
+    table = referentials(grid)[kind]
     return dict(zip(table["code"], table[column], strict=True))
 
 
-def _codes(kind: str) -> list[str]:
-    return list(referentials()[kind]["code"])
+def grid_of(codes) -> str:
+    """The grid whose competency codes are ``codes`` (a coverage grid's columns, an assessment table)."""
+    codes = set(codes)
+    for grid in GRIDS:
+        if codes <= set(referentials(grid)["competences"]["code"]):
+            return grid
+    raise CarnetError(f"Compétences d'aucune grille connue : {', '.join(sorted(map(str, codes)))}.")
+
+
+def _codes(kind: str, grid: str = DEFAULT_GRID) -> list[str]:
+    return list(referentials(grid)[kind]["code"])
 
 
 def level_rank(code: str | None) -> int | None:
@@ -105,7 +134,7 @@ def _now() -> str:
     return dt.datetime.now().isoformat(timespec="seconds")
 
 
-def validate_trace(values: dict[str, Any]) -> Trace:
+def validate_trace(values: dict[str, Any], grid: str = DEFAULT_GRID) -> Trace:
     """Check every field of a trace; raise :class:`CarnetError` listing all problems in French."""
     problems: list[str] = []
     raw_date = values.get("date")
@@ -143,11 +172,12 @@ def validate_trace(values: dict[str, Any]) -> Trace:
     if not competences:
         problems.append("choisissez au moins une compétence")
     unknown_f = [f for f in familles if f not in _codes("familles")]
-    unknown_c = [c for c in competences if c not in _codes("competences")]
+    unknown_c = [c for c in competences if c not in _codes("competences", grid)]
     if unknown_f:
         problems.append(f"famille(s) inconnue(s) : {', '.join(map(str, unknown_f))}")
     if unknown_c:
-        problems.append(f"compétence(s) inconnue(s) : {', '.join(map(str, unknown_c))}")
+        problems.append(f"compétence(s) inconnue(s) dans la grille du carnet : {', '.join(map(str, unknown_c))} "
+                        f"(choix : {', '.join(_codes('competences', grid))})")
     niveau = values.get("niveau")
     if niveau not in _codes("niveaux"):
         problems.append(f"niveau « {niveau} » inconnu (choix : {', '.join(_codes('niveaux'))})")
@@ -171,12 +201,12 @@ def validate_trace(values: dict[str, Any]) -> Trace:
     )
 
 
-def validate_assessment(levels: dict[str, str | None]) -> dict[str, str]:
+def validate_assessment(levels: dict[str, str | None], grid: str = DEFAULT_GRID) -> dict[str, str]:
     """Ratings of one rater: competency code → level code (unrated competencies omitted)."""
     problems = []
     out = {}
     for comp, level in levels.items():
-        if comp not in _codes("competences"):
+        if comp not in _codes("competences", grid):
             problems.append(f"compétence « {comp} » inconnue")
         elif level in (None, ""):
             continue
@@ -195,17 +225,18 @@ class Carnet:
 
     path: Path | None
     interne: str = ""
+    grille: str = DEFAULT_GRID
     traces: list[Trace] = field(default_factory=list)
     evaluations: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     # -- reading and writing ------------------------------------------------------------
 
     @classmethod
-    def open(cls, path: str | Path = DEFAULT_FILENAME) -> Carnet:
-        """Open the carnet at ``path``; a missing file gives a new, empty carnet."""
+    def open(cls, path: str | Path = DEFAULT_FILENAME, grid: str = DEFAULT_GRID) -> Carnet:
+        """Open the carnet at ``path``; a missing file gives a new, empty carnet on ``grid``."""
         path = Path(path)
         if not path.exists():
-            return cls(path=path)
+            return cls(path=path, grille=check_grid(grid))
         try:
             content = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
@@ -225,6 +256,11 @@ class Carnet:
         version = raw.get("version")
         if version not in READABLE_VERSIONS:
             raise CarnetError(f"Version de carnet non prise en charge : {version} (attendue : {VERSION}).")
+        grid = raw.get("grille", LEGACY_GRID)
+        try:
+            check_grid(grid)
+        except CarnetError as exc:
+            raise CarnetError(f"Fichier {name} : {exc}") from None
         traces = []
         for i, t in enumerate(raw.get("traces", []), start=1):
             if not isinstance(t, dict):
@@ -232,21 +268,22 @@ class Carnet:
             if version == 1 and t.get("stage") in LEGACY_RENAMED:
                 t = {**t, "stage": LEGACY_RENAMED[t["stage"]]}
             try:
-                traces.append(validate_trace(t))
+                traces.append(validate_trace(t, grid))
             except CarnetError as exc:
                 raise CarnetError(f"Trace n° {i} du fichier {name} invalide. {exc}") from None
         evaluations = {}
         for rater, ev in (raw.get("evaluations") or {}).items():
             if rater not in RATERS or not isinstance(ev, dict):
                 raise CarnetError(f"Évaluation « {rater} » inconnue dans le fichier {name}.")
-            evaluations[rater] = {"date": ev.get("date", ""), "niveaux": validate_assessment(ev.get("niveaux") or {})}
-        return cls(path=path, interne=str(raw.get("interne", "")), traces=traces, evaluations=evaluations)
+            evaluations[rater] = {"date": ev.get("date", ""), "niveaux": validate_assessment(ev.get("niveaux") or {}, grid)}
+        return cls(path=path, interne=str(raw.get("interne", "")), grille=grid, traces=traces, evaluations=evaluations)
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "format": FORMAT,
             "version": VERSION,
             "interne": self.interne,
+            "grille": self.grille,
             "traces": [t.to_dict() for t in self.traces],
             "evaluations": self.evaluations,
         }
@@ -287,7 +324,7 @@ class Carnet:
 
     def add_trace(self, **values: Any) -> Trace:
         values = {k: v for k, v in values.items() if k not in ("id", "cree_le", "modifie_le")}
-        trace = validate_trace(values)
+        trace = validate_trace(values, self.grille)
         self._commit([*self.traces, trace], self.evaluations)
         return trace
 
@@ -300,7 +337,7 @@ class Carnet:
     def update_trace(self, trace_id: str, **changes: Any) -> Trace:
         old = self.get(trace_id)
         values = {**old.to_dict(), **changes, "id": old.id, "cree_le": old.cree_le, "modifie_le": _now()}
-        new = validate_trace(values)
+        new = validate_trace(values, self.grille)
         self._commit([new if t.id == trace_id else t for t in self.traces], self.evaluations)
         return new
 
@@ -312,8 +349,30 @@ class Carnet:
         if rater not in RATERS:
             raise CarnetError(f"Évaluateur « {rater} » inconnu (choix : {', '.join(RATERS)}).")
         evaluations = {**self.evaluations, rater: {"date": date or dt.date.today().isoformat(),
-                                                    "niveaux": validate_assessment(levels)}}
+                                                    "niveaux": validate_assessment(levels, self.grille)}}
         self._commit(list(self.traces), evaluations)
+
+    def set_grid(self, grid: str) -> None:
+        """Follow another competency grid; refused (French message, nothing changed) once competencies are recorded."""
+        check_grid(grid)
+        if grid == self.grille:
+            return
+        tagged = sum(1 for t in self.traces if t.competences)
+        rated = sum(1 for ev in self.evaluations.values() if ev.get("niveaux"))
+        if tagged or rated:
+            raise CarnetError(
+                f"Changement de grille refusé : ce carnet contient {tagged} trace(s) et {rated} évaluation(s) "
+                f"codées sur la grille « {GRIDS[self.grille]} » ; les passer sur une autre grille ferait perdre "
+                "leurs compétences. Le carnet n'a pas été modifié. Pour suivre l'autre grille, ouvrez un nouveau "
+                "carnet (autre nom de fichier)."
+            )
+        old = self.grille
+        self.grille = grid
+        try:
+            self.save()
+        except CarnetError:
+            self.grille = old
+            raise
 
     def set_intern(self, name: str) -> None:
         old = self.interne

@@ -12,6 +12,7 @@ from .competencies import (
     CADRES,
     CAS_EXERCICE,
     COMPETENCES,
+    COMPETENCES_CNGE,
     COMPORTEMENTS,
     CORRESPONDANCES,
     FAMILLES,
@@ -88,4 +89,5 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
     "familles": FAMILLES,
     "niveaux": NIVEAUX,
     "maquette": MAQUETTE,
+    "competences_cnge": COMPETENCES_CNGE,
 }

@@ -19,6 +19,10 @@ COMPORTEMENTS = referential(r"^C[1-9]-\d{2}$", "C1-01", {
     )
 ])
 
+COMPETENCES_CNGE = referential(r"^N[1-6]$", "N1", {
+    "competence": text(unique=True), "libelle_court": short_label(20), "variantes": text(),
+})
+
 FAMILLES = referential(r"^F\d{2}$", "F01", {"famille": text(unique=True), "libelle_court": short_label(28)})
 
 NIVEAUX = referential(r"^[a-z_]+$", "novice", {
