@@ -10,6 +10,7 @@ import pytest
 
 from atelier_mg.carnet import analysis, export
 from atelier_mg.carnet import app as carnet_ui
+from atelier_mg.carnet import charts as charts_module
 from atelier_mg.carnet import model as cm
 from atelier_mg.core import data
 
@@ -353,3 +354,44 @@ def test_intern_app_offers_the_grid_in_french_and_follows_it(tmp_path, monkeypat
     grid.value = "cnge"  # now refused: the widget goes back to the carnet's grid
     assert "Changement de grille refusé" in status.value and grid.value == "cmg2025"
     assert json.loads((tmp_path / cm.DEFAULT_FILENAME).read_text())["grille"] == "cmg2025"
+
+
+# -- accessibility: text alternative, not colour alone, keyboard ---------------------------------
+
+def test_radar_does_not_rely_on_colour_alone_and_has_a_text_alternative():
+    example = cm.Carnet.open(cm.EXAMPLE)
+    table = analysis.assessment_table(example)
+    spec = charts_module.radar_chart(table).to_dict()
+    marks = {layer["mark"]["type"] if isinstance(layer["mark"], dict) else layer["mark"]: layer.get("encoding", {})
+             for layer in spec["layer"]}
+    assert marks["line"]["strokeDash"]["field"] == "evaluation"  # dashed MSU line
+    assert marks["point"]["shape"]["field"] == "evaluation"  # round vs square points
+    assert "pointillée" in spec["description"] and "tableau" in spec["description"]
+    text = export.assessment_html(table)
+    root = ET.fromstring(text)
+    assert root.find("caption") is not None and len(root.find("tbody")) == len(table) == 8
+    first = [cell.text for cell in root.find("tbody")[0]]
+    assert first == ["C1 Premier recours", "Intermédiaire", "Novice", "auto-évaluation plus haute"]
+    assert "non évalué" in text  # C8 has no MSU rating in the example
+    assert text in export.summary_html(example)
+
+
+def test_intern_app_is_labelled_and_explains_keyboard_use(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    app = carnet_ui.carnet_app()
+    _, grid, tabs = app.children
+    widgets, stack = [], [app]
+    while stack:
+        widget = stack.pop()
+        widgets.append(widget)
+        stack.extend(getattr(widget, "children", ()))
+    for widget in widgets:
+        if isinstance(widget, carnet_ui.w.Button):
+            assert widget.description.strip(), "bouton sans texte (icône seule)"
+        if isinstance(widget, (carnet_ui.w.Dropdown, carnet_ui.w.SelectMultiple, carnet_ui.w.Textarea,
+                               carnet_ui.w.RadioButtons, carnet_ui.w.DatePicker, carnet_ui.w.Text)):
+            assert widget.description.strip(), f"champ sans étiquette : {type(widget).__name__}"
+    assert "Au clavier" in tabs.children[0].children[-1].value
+    assert [tabs.get_title(i) for i in range(5)] == ["Trace", "Mes traces", "Évaluations", "Synthèse", "Export"]
+    synthesis = tabs.children[3]
+    assert any("atelier-radar-texte" in child._dom_classes for child in synthesis.children)

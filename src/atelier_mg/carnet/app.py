@@ -32,6 +32,13 @@ def _level_options(blank: str = "non évalué") -> list[tuple[str, str | None]]:
     return [(blank, None)] + [(row.niveau, row.code) for row in cm.referentials()["niveaux"].itertuples()]
 
 
+KEYBOARD_HELP = (
+    "<p class='atelier-aide-clavier'><strong>Au clavier :</strong> Tab et Maj+Tab passent d'un champ à l'autre ; "
+    "les flèches changent le choix d'une liste ou de la grille ; dans les listes Familles et Compétences, "
+    "Ctrl+clic ou Maj+flèches ajoutent un élément au choix ; Entrée ou Espace actionnent un bouton. Les "
+    "onglets se parcourent avec les flèches une fois l'un d'eux sélectionné.</p>"
+)
+
 GRID_NOTES = {
     "cnge": "Grille du CNGE : celle du portfolio et des bilans de stage de la plupart des DMG. Les descriptions "
             "courtes des niveaux sont celles d'Atelier MG ; référez-vous aux indicateurs de votre DMG.",
@@ -86,17 +93,19 @@ class SynthesisView:
 
     def __init__(self):
         self.radar = w.Output().add_class("atelier-radar")
+        self.radar_text = w.HTML().add_class("atelier-radar-texte")
         self.gaps = w.HTML().add_class("atelier-ecarts")
         self.grid = w.Output().add_class("atelier-grille")
         self.missing = w.HTML().add_class("atelier-non-rencontre")
         self.box = w.VBox([
-            w.HTML("<h3>Auto-évaluation et évaluation du MSU</h3>"), self.radar, self.gaps,
+            w.HTML("<h3>Auto-évaluation et évaluation du MSU</h3>"), self.radar, self.radar_text, self.gaps,
             w.HTML("<h3>Grille de synthèse</h3>"), self.grid, self.missing,
         ])
 
     def show(self, carnet: cm.Carnet) -> None:
         table, grid = analysis.assessment_table(carnet), analysis.coverage(carnet)
         ui.show_chart(self.radar, cc.radar_chart(table))
+        self.radar_text.value = export.assessment_html(table)
         self.gaps.value = "<h4>Écarts et compétences à évaluer</h4>" + export.gaps_html(table)
         ui.show_chart(self.grid, cc.coverage_chart(grid))
         missing = export.missing_html(grid)
@@ -132,8 +141,11 @@ def carnet_app(path: str | Path = cm.DEFAULT_FILENAME) -> w.Widget:
     competences = w.SelectMultiple(options=_options("competences", "competence", carnet.grille), description="Compétences",
                                    style=WIDE, layout=w.Layout(width="48em", height="11em")).add_class("atelier-competences")
     niveau = w.Dropdown(options=_level_options()[1:], description="Niveau atteint", style=WIDE)
-    save = w.Button(description="Enregistrer", button_style="primary", icon="save").add_class("atelier-enregistrer")
-    maskb = w.Button(description="Masquer les données identifiantes", icon="user-secret").add_class("atelier-masquer")
+    save = w.Button(description="Enregistrer", button_style="primary", icon="save",
+                    tooltip="Enregistrer la trace dans le carnet").add_class("atelier-enregistrer")
+    maskb = w.Button(description="Masquer les données identifiantes", icon="user-secret",
+                     tooltip="Remplacer les numéros, dates complètes, téléphones et courriels repérés dans le récit")
+    maskb.add_class("atelier-masquer")
     delete = w.Button(description="Supprimer cette trace", button_style="danger", icon="trash").add_class("atelier-supprimer")
     confirm = w.Checkbox(description="Je confirme la suppression", value=False, indent=False)
 
@@ -264,7 +276,7 @@ def carnet_app(path: str | Path = cm.DEFAULT_FILENAME) -> w.Widget:
     delete.disabled = True
 
     form = w.VBox([choose, date, stage, semestre, recit, familles, competences, niveau,
-                   w.HBox([save, maskb]), w.HBox([delete, confirm])])
+                   w.HBox([save, maskb]), w.HBox([delete, confirm]), w.HTML(KEYBOARD_HELP)])
     tabs = w.Tab(children=[
         form, listing, w.HBox([f.box for f in assess.values()]), synthesis.box,
         w.VBox([intern, folder, export_btn, export_out]),

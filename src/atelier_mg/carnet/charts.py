@@ -58,12 +58,16 @@ def radar_chart(table: pd.DataFrame) -> alt.LayerChart:
         scale=alt.Scale(domain=list(cm.RATERS.values()), range=list(COLOURS.values())),
         legend=alt.Legend(title=None, orient="bottom"),
     )
+    # Colour is never the only carrier: the MSU line is dashed and its points are squares.
+    raters = list(cm.RATERS.values())
+    dash = alt.StrokeDash("evaluation:N", scale=alt.Scale(domain=raters, range=[[1, 0], [6, 4]]), legend=None)
+    shape = alt.Shape("evaluation:N", scale=alt.Scale(domain=raters, range=["circle", "square"]), legend=None)
     pts = radar_points(table)
     lines = alt.Chart(pts).mark_line(strokeWidth=2.5, opacity=0.85).encode(
-        x=x, y=y, color=colour, order="ordre:Q", detail="evaluation:N"
+        x=x, y=y, color=colour, strokeDash=dash, order="ordre:Q", detail="evaluation:N"
     )
     dots = alt.Chart(pts).mark_point(filled=True, size=55).encode(
-        x=x, y=y, color=colour,
+        x=x, y=y, color=colour, shape=shape,
         tooltip=[alt.Tooltip("evaluation:N", title="Évaluation"), alt.Tooltip("competence:N", title="Compétence"),
                  alt.Tooltip("niveau:N", title="Niveau")],
     )
@@ -72,7 +76,9 @@ def radar_chart(table: pd.DataFrame) -> alt.LayerChart:
         title="Auto-évaluation et évaluation du MSU par compétence",
         description=(
             f"Radar des {n} compétences : anneaux du centre vers l'extérieur novice, intermédiaire, compétent ; "
-            "une ligne pour l'auto-évaluation de l'interne, une pour l'évaluation du MSU ; le centre signifie non évalué."
+            "une ligne continue à points ronds pour l'auto-évaluation de l'interne, une ligne pointillée à points "
+            "carrés pour l'évaluation du MSU ; le centre signifie non évalué. Le tableau qui suit le radar donne "
+            "les mêmes niveaux en texte."
         ),
     ).configure_view(stroke=None)
 
