@@ -29,15 +29,15 @@ def test_review_dashboard_loads_a_carnet_and_shows_the_radar(page, server, tmp_p
     expect(radar).to_contain_text("Premier recours", timeout=30_000)
     expect(radar).to_contain_text("Évaluation du MSU")
     gaps = page.locator(".atelier-ecarts")
-    expect(gaps).to_contain_text("Premier recours : l'interne s'estime plus avancé (Intermédiaire)")
+    expect(gaps).to_contain_text("Premier recours : l'auto-évaluation de l'interne (Intermédiaire) dépasse")
     expect(page.locator(".atelier-grille .atelier-graphique[data-atelier-rendu=ok] svg")).to_contain_text("F01 Chronique")
-    expect(page.locator(".atelier-non-rencontre")).to_contain_text("F05")
+    expect(page.locator(".atelier-non-rencontre")).to_contain_text("F09")
 
     # The MSU rates « Premier recours » as « Intermédiaire »: the gap disappears.
     page.locator(".atelier-eval-msu-C1 select").select_option(label="Intermédiaire")
     page.locator(".atelier-enregistrer-msu").click()
     expect(page.locator(".atelier-message")).to_contain_text("Évaluation du MSU prise en compte")
-    expect(gaps).not_to_contain_text("Premier recours : l'interne s'estime")
+    expect(gaps).not_to_contain_text("Premier recours : l'auto-évaluation")
     expect(page.locator("a.atelier-telecharger").first).to_have_attribute("download", "carnet_competences.json")
 
     # A file that is not a carnet gets a French message; the carnet shown is kept.

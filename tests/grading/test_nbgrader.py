@@ -22,7 +22,7 @@ STUDENTS = ("interne_parfait", "interne_vierge", "interne_partiel")
 EXPECTED = {
     "ecologie": dict(total=10, auto=10, partial={"q1-reponse", "q2-reponse"}, partial_score=4,
                      secrets=("HIDDEN TESTS", "235 * 12.345", "valeur attendue", "1_050")),
-    "competences": dict(total=10, auto=10, partial={"q1-reponse"}, partial_score=4,
+    "competences": dict(total=20, auto=20, partial={"q1-reponse"}, partial_score=4,
                         secrets=("HIDDEN TESTS", "score_answers", '"F04", "F05"', '"C7", "C4"')),
     "pertinence": dict(total=11, auto=11, partial={"q1-reponse"}, partial_score=3,
                        secrets=("HIDDEN TESTS", "49000 / 50000", "308.2 + 71.6", '== "METHADONE"')),

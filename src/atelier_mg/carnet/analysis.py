@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 
+from ..core import data
 from .model import Carnet, labels, level_rank, referentials
+
+SEMESTER_DAYS = 184  # a DES semester runs six months (November-April or May-October)
 
 
 def traces_table(carnet: Carnet) -> pd.DataFrame:
     """The traces as a table with French headers (portfolio CSV export)."""
-    fam, comp = labels("familles", "libelle_court"), labels("competences", "libelle_court")
+    fam, comp = labels("familles", "libelle_court"), labels("competences", "libelle_court", carnet.grille)
     lvl = labels("niveaux", "niveau")
     rows = [
         {
@@ -30,7 +35,7 @@ def traces_table(carnet: Carnet) -> pd.DataFrame:
 
 def coverage(carnet: Carnet) -> pd.DataFrame:
     """Families × competencies grid: number of traces tagged with both (zeros included)."""
-    ref = referentials()
+    ref = referentials(carnet.grille)
     fams, comps = list(ref["familles"]["code"]), list(ref["competences"]["code"])
     grid = pd.DataFrame(0, index=pd.Index(fams, name="famille"), columns=pd.Index(comps, name="competence"))
     for t in carnet.traces:
@@ -53,7 +58,7 @@ def assessment_table(carnet: Carnet) -> pd.DataFrame:
 
     Missing ratings are ``None`` (object columns), never NaN, so that callers can test them simply.
     """
-    comps = referentials()["competences"]
+    comps = referentials(carnet.grille)["competences"]
     auto = carnet.evaluations.get("auto", {}).get("niveaux", {})
     msu = carnet.evaluations.get("msu", {}).get("niveaux", {})
     rows = []
@@ -79,11 +84,47 @@ def assessment_gaps(table: pd.DataFrame) -> list[str]:
             out.append(f"{row.competence} : pas encore évaluée par le MSU (interne : {levels[row.auto]}).")
         elif row.ecart > 0:
             out.append(
-                f"{row.competence} : l'interne s'estime plus avancé ({levels[row.auto]}) que ne l'observe le MSU "
-                f"({levels[row.msu]})."
+                f"{row.competence} : l'auto-évaluation de l'interne ({levels[row.auto]}) dépasse le niveau observé "
+                f"par le MSU ({levels[row.msu]})."
             )
         elif row.ecart < 0:
             out.append(
-                f"{row.competence} : l'interne se sous-estime ({levels[row.auto]}) par rapport au MSU ({levels[row.msu]})."
+                f"{row.competence} : l'auto-évaluation de l'interne ({levels[row.auto]}) est en deçà du niveau observé "
+                f"par le MSU ({levels[row.msu]})."
             )
+    return out
+
+
+def _fr_date(iso: str) -> str:
+    return dt.date.fromisoformat(iso).strftime("%d/%m/%Y")
+
+
+def maquette_remarks(carnet: Carnet) -> list[str]:
+    """French remarks when traces do not fit the 2023 maquette: a stage outside its semesters, semesters
+    whose dates overlap or run backwards, a semester spread over more than six months. Nothing is refused:
+    an intern under the 2017 maquette or with a dérogation may have good reasons."""
+    maquette = data.load_table("maquette_des_mg_2023").set_index("libelle_carnet")
+    out = []
+    for t in sorted(carnet.traces, key=lambda t: t.date):
+        if t.stage in maquette.index:
+            low, high = (int(maquette.loc[t.stage, c]) for c in ("semestre_min", "semestre_max"))
+            if not low <= t.semestre <= high:
+                where = (f"au semestre {low}" if low == high else f"aux semestres {low} ou {high}" if high == low + 1
+                         else f"aux semestres {low} à {high}")
+                out.append(f"Trace du {_fr_date(t.date)} : « {t.stage} » est noté au semestre {t.semestre}, "
+                           f"alors que la maquette de 2023 le place {where}.")
+    spans: dict[int, tuple[str, str]] = {}
+    for t in carnet.traces:
+        first, last = spans.get(t.semestre, (t.date, t.date))
+        spans[t.semestre] = (min(first, t.date), max(last, t.date))
+    semesters = sorted(spans)
+    for s in semesters:
+        first, last = spans[s]
+        if (dt.date.fromisoformat(last) - dt.date.fromisoformat(first)).days > SEMESTER_DAYS:
+            out.append(f"Les traces du semestre {s} s'étalent du {_fr_date(first)} au {_fr_date(last)}, "
+                       "soit plus de six mois : vérifiez le numéro de semestre.")
+    for s, t in zip(semesters, semesters[1:], strict=False):
+        if spans[s][1] >= spans[t][0]:
+            out.append(f"Le semestre {s} a une trace du {_fr_date(spans[s][1])}, postérieure à une trace du "
+                       f"semestre {t} ({_fr_date(spans[t][0])}) : les semestres se chevauchent.")
     return out

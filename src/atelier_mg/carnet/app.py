@@ -23,8 +23,8 @@ WIDE = {"description_width": "11em"}
 _alert = ui.message
 
 
-def _options(kind: str, label: str = "libelle_court") -> list[tuple[str, str]]:
-    table = cm.referentials()[kind]
+def _options(kind: str, label: str = "libelle_court", grid: str = cm.DEFAULT_GRID) -> list[tuple[str, str]]:
+    table = cm.referentials(grid)[kind]
     return [(f"{row.code} — {getattr(row, label)}", row.code) for row in table.itertuples()]
 
 
@@ -32,22 +32,54 @@ def _level_options(blank: str = "non évalué") -> list[tuple[str, str | None]]:
     return [(blank, None)] + [(row.niveau, row.code) for row in cm.referentials()["niveaux"].itertuples()]
 
 
-class AssessmentForm:
-    """Eight dropdowns (one per competency) for one rater."""
+KEYBOARD_HELP = (
+    "<p class='atelier-aide-clavier'><strong>Au clavier :</strong> Tab et Maj+Tab passent d'un champ à l'autre ; "
+    "les flèches changent le choix d'une liste ou de la grille ; dans les listes Familles et Compétences, "
+    "Ctrl+clic ou Maj+flèches ajoutent un élément au choix ; Entrée ou Espace actionnent un bouton. Les "
+    "onglets se parcourent avec les flèches une fois l'un d'eux sélectionné.</p>"
+)
 
-    def __init__(self, rater: str):
+GRID_NOTES = {
+    "cnge": "Grille du CNGE : celle du portfolio et des bilans de stage de la plupart des DMG. Les descriptions "
+            "courtes des niveaux sont celles d'Atelier MG ; référez-vous aux indicateurs de votre DMG.",
+    "cmg2025": "Grille du référentiel de 2025 : les niveaux novice, intermédiaire et compétent n'ont pas de "
+               "descripteurs officiels pour ces huit compétences (transposition d'Atelier MG). Votre DES est "
+               "évalué sur la grille du CNGE.",
+}
+
+
+def grid_selector(value: str) -> w.RadioButtons:
+    """The choice of competency grid, in French, usable with the keyboard (arrow keys)."""
+    return w.RadioButtons(
+        options=[(label, code) for code, label in cm.GRIDS.items()], value=value,
+        description="Grille de compétences", style={"description_width": "initial"}, layout=w.Layout(width="auto"),
+    ).add_class("atelier-grille-choix")
+
+
+class AssessmentForm:
+    """One dropdown per competency of the carnet's grid, for one rater."""
+
+    def __init__(self, rater: str, grid: str = cm.DEFAULT_GRID):
         self.rater = rater
-        self.dropdowns = {
-            code: w.Dropdown(options=_level_options(), description=label, style=WIDE, layout=w.Layout(width="30em"))
-            for label, code in _options("competences", "competence")
-        }
-        for code, dd in self.dropdowns.items():
-            dd.add_class(f"atelier-eval-{rater}-{code}")
         self.save = w.Button(description="Enregistrer l'évaluation", button_style="primary", icon="check")
         self.save.add_class(f"atelier-enregistrer-{rater}")
-        self.box = w.VBox([w.HTML(f"<h4>{cm.RATERS[rater]}</h4>"), *self.dropdowns.values(), self.save])
+        self.box = w.VBox()
+        self.set_grid(grid)
+
+    def set_grid(self, grid: str) -> None:
+        self.grid = grid
+        self.dropdowns = {
+            code: w.Dropdown(options=_level_options(), description=label, style=WIDE, layout=w.Layout(width="30em"))
+            for label, code in _options("competences", "competence", grid)
+        }
+        for code, dd in self.dropdowns.items():
+            dd.add_class(f"atelier-eval-{self.rater}-{code}")
+        note = w.HTML(f"<p class='atelier-note'>{html.escape(GRID_NOTES[grid])}</p>")
+        self.box.children = [w.HTML(f"<h4>{cm.RATERS[self.rater]}</h4>"), note, *self.dropdowns.values(), self.save]
 
     def load(self, carnet: cm.Carnet) -> None:
+        if carnet.grille != self.grid:
+            self.set_grid(carnet.grille)
         levels = carnet.evaluations.get(self.rater, {}).get("niveaux", {})
         for code, dd in self.dropdowns.items():
             dd.value = levels.get(code)
@@ -61,17 +93,19 @@ class SynthesisView:
 
     def __init__(self):
         self.radar = w.Output().add_class("atelier-radar")
+        self.radar_text = w.HTML().add_class("atelier-radar-texte")
         self.gaps = w.HTML().add_class("atelier-ecarts")
         self.grid = w.Output().add_class("atelier-grille")
         self.missing = w.HTML().add_class("atelier-non-rencontre")
         self.box = w.VBox([
-            w.HTML("<h3>Auto-évaluation et évaluation du MSU</h3>"), self.radar, self.gaps,
+            w.HTML("<h3>Auto-évaluation et évaluation du MSU</h3>"), self.radar, self.radar_text, self.gaps,
             w.HTML("<h3>Grille de synthèse</h3>"), self.grid, self.missing,
         ])
 
     def show(self, carnet: cm.Carnet) -> None:
         table, grid = analysis.assessment_table(carnet), analysis.coverage(carnet)
         ui.show_chart(self.radar, cc.radar_chart(table))
+        self.radar_text.value = export.assessment_html(table)
         self.gaps.value = "<h4>Écarts et compétences à évaluer</h4>" + export.gaps_html(table)
         ui.show_chart(self.grid, cc.coverage_chart(grid))
         missing = export.missing_html(grid)
@@ -104,15 +138,19 @@ def carnet_app(path: str | Path = cm.DEFAULT_FILENAME) -> w.Widget:
     ).add_class("atelier-recit")
     familles = w.SelectMultiple(options=_options("familles"), description="Familles", style=WIDE,
                                 layout=w.Layout(width="48em", height="14em")).add_class("atelier-familles")
-    competences = w.SelectMultiple(options=_options("competences", "competence"), description="Compétences",
+    competences = w.SelectMultiple(options=_options("competences", "competence", carnet.grille), description="Compétences",
                                    style=WIDE, layout=w.Layout(width="48em", height="11em")).add_class("atelier-competences")
     niveau = w.Dropdown(options=_level_options()[1:], description="Niveau atteint", style=WIDE)
-    save = w.Button(description="Enregistrer", button_style="primary", icon="save").add_class("atelier-enregistrer")
-    maskb = w.Button(description="Masquer les données identifiantes", icon="user-secret").add_class("atelier-masquer")
+    save = w.Button(description="Enregistrer", button_style="primary", icon="save",
+                    tooltip="Enregistrer la trace dans le carnet").add_class("atelier-enregistrer")
+    maskb = w.Button(description="Masquer les données identifiantes", icon="user-secret",
+                     tooltip="Remplacer les numéros, dates complètes, téléphones et courriels repérés dans le récit")
+    maskb.add_class("atelier-masquer")
     delete = w.Button(description="Supprimer cette trace", button_style="danger", icon="trash").add_class("atelier-supprimer")
     confirm = w.Checkbox(description="Je confirme la suppression", value=False, indent=False)
 
-    assess = {rater: AssessmentForm(rater) for rater in cm.RATERS}
+    assess = {rater: AssessmentForm(rater, carnet.grille) for rater in cm.RATERS}
+    grid = grid_selector(carnet.grille)
     synthesis = SynthesisView()
     listing = w.HTML().add_class("atelier-liste-traces")
     folder = w.Text(value=export.DEFAULT_FOLDER, description="Dossier d'export", style=WIDE,
@@ -125,8 +163,10 @@ def carnet_app(path: str | Path = cm.DEFAULT_FILENAME) -> w.Widget:
         choose.options = [("➕ Nouvelle trace", "")] + [(_trace_label(t), t.id) for t in carnet.traces]
         choose.value = selected if selected in [t.id for t in carnet.traces] else ""
         table = analysis.traces_table(carnet).drop(columns=["Identifiant"])
+        remarks = "".join(f"<li>{html.escape(r)}</li>" for r in analysis.maquette_remarks(carnet))
         listing.value = (
             f"<p>{len(carnet.traces)} trace(s) enregistrée(s) dans <code>{html.escape(str(carnet.path))}</code>.</p>"
+            + (f"<p><strong>À vérifier (maquette du DES de 2023) :</strong></p><ul>{remarks}</ul>" if remarks else "")
             + (table.to_html(index=False, border=0, classes="atelier-table") if len(table) else "")
         )
         for form in assess.values():
@@ -138,10 +178,14 @@ def carnet_app(path: str | Path = cm.DEFAULT_FILENAME) -> w.Widget:
         delete.disabled = not trace_id
         if not trace_id:
             recit.value, familles.value, competences.value = "", (), ()
+            if tuple(stage.options) != cm.STAGE_TYPES:
+                stage.options = cm.STAGE_TYPES
             date.value = dt.date.today()
             return
         t = carnet.get(trace_id)
         date.value = dt.date.fromisoformat(t.date)
+        # A stage of the 2017 maquette stays selectable for the traces that carry it.
+        stage.options = cm.STAGE_TYPES if t.stage in cm.STAGE_TYPES else (*cm.STAGE_TYPES, t.stage)
         stage.value, semestre.value, recit.value = t.stage, t.semestre, t.recit
         familles.value, competences.value, niveau.value = t.familles, t.competences, t.niveau
 
@@ -200,6 +244,19 @@ def carnet_app(path: str | Path = cm.DEFAULT_FILENAME) -> w.Widget:
             f"<li><code>{html.escape(str(p))}</code></li>" for p in files.values()
         ) + "</ul>"
 
+    def on_grid(change) -> None:
+        if change["new"] == carnet.grille:
+            return
+        try:
+            carnet.set_grid(change["new"])
+        except cm.CarnetError as exc:
+            status.value = _alert(str(exc))
+            grid.value = carnet.grille  # back to the grid the carnet still follows
+            return
+        competences.options = _options("competences", "competence", carnet.grille)
+        status.value = _alert(f"Le carnet suit désormais : {cm.GRIDS[carnet.grille]}.", ok=True)
+        refresh(choose.value or None)
+
     def on_intern(change) -> None:
         try:
             carnet.set_intern(change["new"])
@@ -214,18 +271,19 @@ def carnet_app(path: str | Path = cm.DEFAULT_FILENAME) -> w.Widget:
         form.save.on_click(on_assess(rater))
     export_btn.on_click(on_export)
     intern.observe(on_intern, names="value")
+    grid.observe(on_grid, names="value")
     refresh()
     delete.disabled = True
 
     form = w.VBox([choose, date, stage, semestre, recit, familles, competences, niveau,
-                   w.HBox([save, maskb]), w.HBox([delete, confirm])])
+                   w.HBox([save, maskb]), w.HBox([delete, confirm]), w.HTML(KEYBOARD_HELP)])
     tabs = w.Tab(children=[
         form, listing, w.HBox([f.box for f in assess.values()]), synthesis.box,
         w.VBox([intern, folder, export_btn, export_out]),
     ])
     for i, title in enumerate(["Trace", "Mes traces", "Évaluations", "Synthèse", "Export"]):
         tabs.set_title(i, title)
-    return w.VBox([status, tabs])
+    return w.VBox([status, grid, tabs])
 
 
 def _download_link(content: bytes, filename: str, label: str, mime: str) -> str:

@@ -58,12 +58,16 @@ def radar_chart(table: pd.DataFrame) -> alt.LayerChart:
         scale=alt.Scale(domain=list(cm.RATERS.values()), range=list(COLOURS.values())),
         legend=alt.Legend(title=None, orient="bottom"),
     )
+    # Colour is never the only carrier: the MSU line is dashed and its points are squares.
+    raters = list(cm.RATERS.values())
+    dash = alt.StrokeDash("evaluation:N", scale=alt.Scale(domain=raters, range=[[1, 0], [6, 4]]), legend=None)
+    shape = alt.Shape("evaluation:N", scale=alt.Scale(domain=raters, range=["circle", "square"]), legend=None)
     pts = radar_points(table)
     lines = alt.Chart(pts).mark_line(strokeWidth=2.5, opacity=0.85).encode(
-        x=x, y=y, color=colour, order="ordre:Q", detail="evaluation:N"
+        x=x, y=y, color=colour, strokeDash=dash, order="ordre:Q", detail="evaluation:N"
     )
     dots = alt.Chart(pts).mark_point(filled=True, size=55).encode(
-        x=x, y=y, color=colour,
+        x=x, y=y, color=colour, shape=shape,
         tooltip=[alt.Tooltip("evaluation:N", title="Évaluation"), alt.Tooltip("competence:N", title="Compétence"),
                  alt.Tooltip("niveau:N", title="Niveau")],
     )
@@ -71,15 +75,18 @@ def radar_chart(table: pd.DataFrame) -> alt.LayerChart:
         width=420, height=420,
         title="Auto-évaluation et évaluation du MSU par compétence",
         description=(
-            "Radar des huit compétences : anneaux du centre vers l'extérieur novice, intermédiaire, compétent ; "
-            "une ligne pour l'auto-évaluation de l'interne, une pour l'évaluation du MSU ; le centre signifie non évalué."
+            f"Radar des {n} compétences : anneaux du centre vers l'extérieur novice, intermédiaire, compétent ; "
+            "une ligne continue à points ronds pour l'auto-évaluation de l'interne, une ligne pointillée à points "
+            "carrés pour l'évaluation du MSU ; le centre signifie non évalué. Le tableau qui suit le radar donne "
+            "les mêmes niveaux en texte."
         ),
     ).configure_view(stroke=None)
 
 
 def coverage_chart(grid: pd.DataFrame) -> alt.LayerChart:
     """Heatmap families × competencies; empty cells stand out as what has not been met yet."""
-    fam, comp = cm.labels("familles", "libelle_court"), cm.labels("competences", "libelle_court")
+    fam = cm.labels("familles", "libelle_court")
+    comp = cm.labels("competences", "libelle_court", cm.grid_of(grid.columns))
     long = grid.stack().rename("traces").reset_index()
     long["famille_libelle"] = [f"{c} {fam[c]}" for c in long["famille"]]
     long["competence_libelle"] = [f"{c} {comp[c]}" for c in long["competence"]]
@@ -106,13 +113,14 @@ def coverage_chart(grid: pd.DataFrame) -> alt.LayerChart:
         color=alt.condition(f"datum.traces > {top / 2}", alt.value("white"), alt.value("#333")),
     )
     return alt.layer(cells, text).properties(
-        width=8 * 46, height=11 * 24,
+        width=len(grid.columns) * 46, height=len(grid.index) * 24,
         title=alt.Title(
             "Grille de synthèse : traces par famille de situations et par compétence",
             subtitle="Cases rosées : combinaison pas encore rencontrée",
         ),
         description=(
-            "Tableau de couverture : onze familles de situations en lignes, huit compétences en colonnes ; "
+            f"Tableau de couverture : {len(grid.index)} familles de situations en lignes, {len(grid.columns)} "
+            "compétences en colonnes ; "
             "chaque case donne le nombre de traces d'apprentissage ; les cases vides sont à rencontrer."
         ),
     ).configure_view(stroke=None)

@@ -33,6 +33,31 @@ def portfolio_folder(carnet_path: Path | None, name: str) -> Path:
     return base / name
 
 
+def assessment_html(table: pd.DataFrame) -> str:
+    """The radar as an HTML table (its text alternative): one row per competency, both levels, the gap."""
+    levels = cm.labels("niveaux", "niveau")
+
+    def level(code) -> str:
+        return levels[code] if code else "non évalué"
+
+    def gap(value) -> str:
+        if value is None:
+            return "—"
+        return "identique" if value == 0 else ("auto-évaluation plus haute" if value > 0 else "auto-évaluation plus basse")
+
+    rows = "".join(
+        f"<tr><th scope='row'>{html.escape(str(r.code))} {html.escape(str(r.competence))}</th>"
+        f"<td>{html.escape(level(r.auto))}</td><td>{html.escape(level(r.msu))}</td><td>{gap(r.ecart)}</td></tr>"
+        for r in table.itertuples()
+    )
+    return (
+        "<table class='atelier-table atelier-radar-texte'><caption>Niveaux du radar en texte, compétence par "
+        "compétence</caption><thead><tr><th scope='col'>Compétence</th><th scope='col'>Auto-évaluation de "
+        "l'interne</th><th scope='col'>Évaluation du MSU</th><th scope='col'>Écart</th></tr></thead>"
+        f"<tbody>{rows}</tbody></table>"
+    )
+
+
 def gaps_html(table: pd.DataFrame) -> str:
     """The assessment gaps as an HTML list (printable summary and review dashboard)."""
     items = "".join(f"<li>{html.escape(g)}</li>" for g in analysis.assessment_gaps(table))
@@ -42,7 +67,8 @@ def gaps_html(table: pd.DataFrame) -> str:
 def missing_html(grid: pd.DataFrame) -> dict[str, str]:
     """Families and competencies not yet met, each as an HTML list."""
     missing = analysis.not_yet_met(grid)
-    fam, comp = cm.labels("familles", "famille"), cm.labels("competences", "competence")
+    fam = cm.labels("familles", "famille")
+    comp = cm.labels("competences", "competence", cm.grid_of(grid.columns))
     f = "".join(f"<li>{c} — {html.escape(fam[c])}</li>" for c in missing["familles"])
     c = "".join(f"<li>{k} — {html.escape(comp[k])}</li>" for k in missing["competences"])
     return {"familles": f"<ul>{f or '<li>Toutes rencontrées.</li>'}</ul>",
@@ -74,9 +100,11 @@ table.traces th, table.traces td {{ border: 1px solid #bbb; padding: 3px 5px; ve
 </style></head><body>
 <h1>Carnet de compétences — {who}</h1>
 <p class="meta">Synthèse éditée le {today} : {len(carnet.traces)} trace(s) d'apprentissage.
-Référentiel des compétences : CMG 2025 ; familles de situations : Attali et al., Exercer 2013.</p>
+Grille de compétences : {e(cm.GRID_SOURCES[carnet.grille])} ; familles de situations : Attali et al., Exercer 2013.</p>
 <h2>Auto-évaluation et évaluation du MSU</h2>
-<figure>{radar_svg}<figcaption>Anneaux : novice, intermédiaire, compétent (centre : non évalué).</figcaption></figure>
+<figure>{radar_svg}<figcaption>Anneaux : novice, intermédiaire, compétent (centre : non évalué). Ligne continue
+et points ronds : auto-évaluation ; ligne pointillée et points carrés : MSU.</figcaption></figure>
+{assessment_html(table)}
 <h3>Écarts et compétences à évaluer</h3>{gaps_html(table)}
 <h2>Grille de synthèse familles × compétences</h2>
 <figure>{grid_svg}</figure>

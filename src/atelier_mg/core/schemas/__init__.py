@@ -12,9 +12,11 @@ from .competencies import (
     CADRES,
     CAS_EXERCICE,
     COMPETENCES,
+    COMPETENCES_CNGE,
     COMPORTEMENTS,
     CORRESPONDANCES,
     FAMILLES,
+    MAQUETTE,
     MISSIONS,
     NIVEAUX,
     PILIERS,
@@ -89,4 +91,6 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
     "niveaux": NIVEAUX,
     "documents_sources": DOCUMENTS_SOURCES,
     "sections_sources": SECTIONS_SOURCES,
+    "maquette": MAQUETTE,
+    "competences_cnge": COMPETENCES_CNGE,
 }

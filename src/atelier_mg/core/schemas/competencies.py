@@ -19,6 +19,10 @@ COMPORTEMENTS = referential(r"^C[1-9]-\d{2}$", "C1-01", {
     )
 ])
 
+COMPETENCES_CNGE = referential(r"^N[1-6]$", "N1", {
+    "competence": text(unique=True), "libelle_court": short_label(20), "variantes": text(),
+})
+
 FAMILLES = referential(r"^F\d{2}$", "F01", {"famille": text(unique=True), "libelle_court": short_label(28)})
 
 NIVEAUX = referential(r"^[a-z_]+$", "novice", {
@@ -46,6 +50,15 @@ VALEURS = referential(r"^V\d{2}$", "V01", {
 })
 
 PILIERS = referential(r"^P\d$", "P1", {"pilier": text(unique=True), "explication": text()})
+
+DES_PHASES = ("socle", "approfondissement", "consolidation")
+
+MAQUETTE = referential(r"^S\d{2}$", "S01", {
+    "phase": pa.Column(str, one_of(DES_PHASES, "phase")), "stage": text(unique=True), "libelle_carnet": text(unique=True),
+    "semestre_min": pa.Column(int, between(1, 8), coerce=True), "semestre_max": pa.Column(int, between(1, 8), coerce=True),
+    "lieu": text(),
+}, checks=[pa.Check(lambda df: df["semestre_min"] <= df["semestre_max"],
+                    error="semestre_min doit être inférieur ou égal à semestre_max")])
 
 CAS_EXERCICE = referential(r"^E\d{2}$", "E01", {
     "profil": text(unique=True), "medecine_generale": pa.Column(str, one_of(["oui", "non"], "réponse")), "explication": text(),
