@@ -23,6 +23,10 @@ from ..patientele.model import age_years
 
 FRAILTY_SD = 0.43  # log-normal spread of the number of treatments between patients (calibration)
 FRAILTY_SCALE = 0.77  # calibration: about 50 % polymedicated and 12 % hyperpolymedicated patients (Cnam)
+# Classes whose « à réévaluer » criterion depends on how long the line has lasted: class code → the
+# parameters (data/parametres_polymedication) giving the recommended maximum and the share of recent lines.
+DURATION_RULES = {"benzodiazepine": ("benzodiazepine_duree_max_semaines", "benzodiazepine_part_recente_pct")}
+LONGEST_LINE_WEEKS = 520  # durations are drawn up to ten years (illustrative)
 
 
 class PolymedicationError(ValueError):
@@ -54,7 +58,7 @@ class Lines:
     """Chronic treatment lines of a 65+ patientèle: one row per (patient, class)."""
 
     patients: pd.DataFrame  # identifiant, age, sexe, ald
-    lignes: pd.DataFrame  # identifiant, classe (code), cout_annuel_eur, a_reevaluer
+    lignes: pd.DataFrame  # identifiant, classe (code), cout_annuel_eur, a_reevaluer, duree_semaines (NaN if not drawn)
 
 
 def generate(n: int = 500, seed: int = 2026, reference: dt.date = dt.date(2026, 5, 15)) -> Lines:
@@ -80,7 +84,28 @@ def generate(n: int = 500, seed: int = 2026, reference: dt.date = dt.date(2026, 
         plist.append({"identifiant": p.identifiant, "age": age, "sexe": p.sex,
                       "ald": ";".join(str(a) for a in sorted(p.ald))})
     lignes = pd.DataFrame(rows, columns=["identifiant", "classe", "cout_annuel_eur", "a_reevaluer"])
-    return Lines(pd.DataFrame(plist), lignes)
+    return Lines(pd.DataFrame(plist), apply_duration_rules(lignes, np.random.default_rng(seed + 2)))
+
+
+def apply_duration_rules(lignes: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
+    """Draw how long each line of a duration-ruled class has lasted, and flag it only beyond the maximum.
+
+    A benzodiazepine taken for no longer than the recommended maximum (HAS 2015) is not a deprescription
+    target; beyond it, the review proposes a progressive stop. The share of recent lines is illustrative.
+    """
+    s = settings()
+    lignes = lignes.copy()
+    lignes["duree_semaines"] = np.nan
+    for code, (max_key, recent_key) in DURATION_RULES.items():
+        rows = lignes.index[lignes["classe"] == code]
+        maximum = int(s[max_key])
+        recent = rng.random(len(rows)) < s[recent_key] / 100
+        weeks = np.where(recent, rng.integers(1, maximum + 1, len(rows)),
+                         rng.integers(maximum + 1, LONGEST_LINE_WEEKS + 1, len(rows)))
+        lignes.loc[rows, "duree_semaines"] = weeks
+        lignes.loc[rows, "a_reevaluer"] = lignes.loc[rows, "a_reevaluer"].astype(bool) & (weeks > maximum)
+    lignes["a_reevaluer"] = lignes["a_reevaluer"].astype(bool)
+    return lignes
 
 
 def per_patient(lines: Lines) -> pd.DataFrame:
@@ -107,6 +132,7 @@ class Review:
     patients_target_met: int  # of them, those whose target was reached with justified stops only
     lines_target: int  # lines the programme's targets ask to remove for the reviewed patients
     lines_unjustified: int  # lines missing to reach the targets: the model does not stop them
+    recent_kept: int = 0  # lines of duration-ruled classes (benzodiazepines) kept: still within the maximum
 
 
 def review(lines: Lines, achievement: float = 1.0, seed: int = 0) -> Review:
@@ -145,7 +171,9 @@ def review(lines: Lines, achievement: float = 1.0, seed: int = 0) -> Review:
     done = removed.groupby("identifiant").size()
     met = sum(1 for ident, q in quota.items() if done.get(ident, 0) >= q)
     target = sum(quota.values())
-    return Review(Lines(lines.patients, kept), removed, len(quota), met, target, target - len(removed))
+    ruled = lines.lignes[lines.lignes["classe"].isin(list(DURATION_RULES)) & lines.lignes["identifiant"].isin(list(quota))]
+    recent = int((~ruled["a_reevaluer"]).sum())
+    return Review(Lines(lines.patients, kept), removed, len(quota), met, target, target - len(removed), recent)
 
 
 def deprescribe(lines: Lines, achievement: float = 1.0, seed: int = 0) -> Lines:
@@ -169,6 +197,10 @@ def review_message(result: Review) -> str:
     text = (f"{format_count(result.patients_reviewed)} ordonnances revues : {format_count(len(result.removed))} lignes "
             f"arrêtées, toutes pour un critère explicite ; objectif du programme atteint pour "
             f"{format_count(result.patients_target_met)} patients.")
+    if result.recent_kept > 0:
+        maximum = format_count(settings()["benzodiazepine_duree_max_semaines"])
+        text += (f" {format_count(result.recent_kept)} lignes de benzodiazépine prises depuis {maximum} semaines ou "
+                 "moins sont laissées : elles restent dans la durée recommandée, leur arrêt se prévoit dès la prescription.")
     if result.lines_unjustified > 0:
         text += (f" Pour l'atteindre chez tous, il faudrait arrêter {format_count(result.lines_unjustified)} lignes "
                  "de plus sans critère de réévaluation : le simulateur ne le fait pas, un objectif chiffré ne "
