@@ -61,3 +61,21 @@ def test_benzodiazepines_are_stopped_only_beyond_the_recommended_duration():
     assert "durée maximale recommandée" in stopped.iloc[0:1].merge(
         pm.removed_by_class(result), left_on="libelle", right_on="Classe")["Critère de réévaluation"].iloc[0]
     assert result.recent_kept > 0 and "12 semaines ou moins sont laissées" in pm.review_message(result)
+
+
+def test_polymedication_simulator_writes_its_result_out_and_does_not_rely_on_colour():
+    before = pm.generate(300, seed=5)
+    after = pm.review(before, 1.0).after
+    b, a = pm.summary(before), pm.summary(after)
+    text = pm.describe(before, after)
+    assert f"{b['molecules']:,}".replace(",", "\u202f") in text and f"{a['molecules']:,}".replace(",", "\u202f") in text
+    spec = pm.distribution_chart(before, after).to_dict()
+    assert text in spec["description"]
+    assert spec["encoding"]["fillOpacity"]["scale"]["range"] == [0.3, 0.95]  # pale « Avant », dark « Après »
+    box = pm.simulator()
+    status = next(w for w in box.children if "atelier-tableau" in w._dom_classes)
+    assert "aria-live='polite'" in status.value and "Lignes de traitement chronique" in status.value
+    slider = next(w for w in box.children if "atelier-atteinte" in w._dom_classes)
+    first = status.value
+    slider.value = 0.0  # nothing reviewed: the sentence says so
+    assert status.value != first and "Aucune ordonnance revue." in status.value

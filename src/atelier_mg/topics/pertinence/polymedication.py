@@ -9,6 +9,7 @@ hyperpolymedicated patients are close to those published by the Cnam.
 from __future__ import annotations
 
 import datetime as dt
+import html
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -235,6 +236,20 @@ def compare(before: Lines, after: Lines) -> pd.DataFrame:
     })
 
 
+def describe(before: Lines, after: Lines) -> str:
+    """Plain-language comparison (the text alternative of the chart), refreshed with the inputs."""
+    b, a = summary(before), summary(after)
+    s = settings()
+
+    def part(stats: dict[str, float], key: str) -> str:
+        return f"{format_count(stats[key])} ({100 * stats[key] / stats['patients']:.0f}\u202f%)" if stats["patients"] else "0"
+
+    return (f"Sur {format_count(b['patients'])} patients de 65 ans et plus : avant la revue, {part(b, 'polymediques')} prennent "
+            f"{s['seuil_polymedication']:.0f} molécules ou plus et {part(b, 'hyperpolymediques')} "
+            f"{s['seuil_hyperpolymedication']:.0f} ou plus ; après, {part(a, 'polymediques')} et {part(a, 'hyperpolymediques')}. "
+            f"Lignes de traitement chronique : {format_count(b['molecules'])} avant, {format_count(a['molecules'])} après.")
+
+
 def distribution_chart(before: Lines, after: Lines) -> alt.Chart:
     frames = []
     for label, lines in (("Avant", before), ("Après déprescription", after)):
@@ -242,19 +257,23 @@ def distribution_chart(before: Lines, after: Lines) -> alt.Chart:
         frames.append(pd.DataFrame({"molecules": counts.index, "patients": counts.to_numpy(), "moment": label}))
     s = settings()
     long = pd.concat(frames)
-    bars = alt.Chart(long).mark_bar(opacity=0.75).encode(
+    moments = ["Avant", "Après déprescription"]
+    # Colour is not the only carrier: « Avant » is a pale bar with a dark outline, always on the left.
+    bars = alt.Chart(long).mark_bar(stroke="#222222", strokeWidth=1).encode(
         x=alt.X("molecules:O", title="Nombre de molécules en traitement chronique", axis=alt.Axis(labelAngle=0)),
         y=alt.Y("patients:Q", title="Patients", stack=None),
-        color=alt.Color("moment:N", scale=alt.Scale(domain=["Avant", "Après déprescription"], range=["#b2182b", "#2166ac"]),
+        color=alt.Color("moment:N", scale=alt.Scale(domain=moments, range=["#b2182b", "#2166ac"]),
                         legend=alt.Legend(orient="bottom", title=None)),
-        xOffset="moment:N",
+        fillOpacity=alt.FillOpacity("moment:N", scale=alt.Scale(domain=moments, range=[0.3, 0.95]), legend=None),
+        xOffset=alt.XOffset("moment:N", sort=moments),
         tooltip=["moment:N", "molecules:O", "patients:Q"],
     )
     return bars.properties(
         width=520, height=240,
         title=f"Molécules par patient (polymédication : {s['seuil_polymedication']:.0f} ou plus ; "
               f"hyperpolymédication : {s['seuil_hyperpolymedication']:.0f} ou plus)",
-        description="Histogramme du nombre de molécules par patient de 65 ans et plus, avant et après déprescription.",
+        description=("Histogramme du nombre de molécules par patient, barre claire à gauche : avant ; barre foncée à "
+                     "droite : après déprescription. " + describe(before, after)),
     )
 
 
@@ -288,12 +307,10 @@ def simulator():
         before = state["before"]
         result = review(before, float(achievement.value), seed=int(seed.value))
         after = result.after
-        b = summary(before)
         table.value = (
-            f"<p>{b['patients']} patients : {100 * b['polymediques'] / b['patients']:.0f} % polymédiqués, "
-            f"{100 * b['hyperpolymediques'] / b['patients']:.0f} % hyperpolymédiqués (patientèle fictive).</p>"
+            f"<div role='status' aria-live='polite'><p>{html.escape(describe(before, after))} (patientèle fictive)</p>"
+            f"<p>{html.escape(review_message(result))}</p></div>"
             + compare(before, after).to_html(index=False, border=0, classes="atelier-table")
-            + f"<p>{review_message(result)}</p>"
             + removed_by_class(result).to_html(index=False, border=0, classes="atelier-table")
         )
         ui.show_chart(figure, distribution_chart(before, after))
