@@ -70,7 +70,7 @@ def test_the_two_bonuses_do_not_add_up_unless_the_alternative_reading_is_chosen(
 
 def test_every_unsettled_rule_is_labelled_and_shown():
     statuses = sb.rule_statuses().set_index("code")["statut"]
-    assert statuses["cumul"] == "presse"
+    assert statuses["cumul"] == statuses["suivi_amelipro"] == "presse ou syndicat"
     assert statuses["patientele_moyenne"] == "hypothèse affichée du livre"
     assert statuses["ponderation_evolution"] == statuses["patientele_minimale"] == "non précisé par les textes publics"
     assert statuses["perimetre"] == "texte officiel"

@@ -183,7 +183,7 @@ PRATIQUE_STRATES = pa.DataFrameSchema(
     strict=True,
 )
 
-RULE_STATUSES = ["texte officiel", "présentation de la Cnam", "presse", "non précisé par les textes publics",
+RULE_STATUSES = ["texte officiel", "présentation de la Cnam", "presse ou syndicat", "non précisé par les textes publics",
                  "hypothèse affichée du livre"]
 
 REGLES_DISPOSITIF = pa.DataFrameSchema(
