@@ -139,7 +139,8 @@ def simulator():
     summary = w.HTML().add_class("atelier-synthese")
     figure = w.Output().add_class("atelier-figure")
     table = w.HTML().add_class("atelier-tableau")
-    statuses = w.HTML("<details><summary>Les règles et leur statut (texte officiel, présentation de la Cnam, presse ou syndicat, non précisé)"
+    statuses = w.HTML("<details><summary>Les règles et leur statut (texte officiel, présentation de la Cnam, presse ou syndicat, "
+                      "non précisé)"
                       "</summary>" + rules_table().to_html(index=False, border=0, classes="atelier-table") + "</details>")
     distribution = model.national_distribution()
 
