@@ -34,6 +34,7 @@ from .pertinence import (
     POLYMEDICATION,
     PRATIQUE_STRATES,
     PROGRAMMES_PERTINENCE,
+    REGLES_DISPOSITIF,
     TAUX_STRATES,
     TESTS_RAPIDES,
     TOP20_REMBOURSEMENT,
@@ -58,6 +59,7 @@ __all__ = ["AGE_BANDS", "PREVENTION_LEVELS", "SCHEMAS"]
 SCHEMAS: dict[str, pa.DataFrameSchema] = {
     "taux_strates": TAUX_STRATES,
     "pratique_strates": PRATIQUE_STRATES,
+    "regles_dispositif": REGLES_DISPOSITIF,
     "classes_traitement": CLASSES_TRAITEMENT,
     "parametres_entiers": PARAMETRES_ENTIERS,
     "tests_rapides": TESTS_RAPIDES,

@@ -182,3 +182,17 @@ PRATIQUE_STRATES = pa.DataFrameSchema(
     unique=["tranche_age", "sexe", "ald", "c2s"],
     strict=True,
 )
+
+RULE_STATUSES = ["texte officiel", "présentation de la Cnam", "presse ou syndicat", "non précisé par les textes publics",
+                 "hypothèse affichée du livre"]
+
+REGLES_DISPOSITIF = pa.DataFrameSchema(
+    {
+        "code": pa.Column(str, code(r"^[a-z_]+$", "cumul"), unique=True),
+        "question": pa.Column(str, non_empty()),
+        "reponse": pa.Column(str, non_empty()),
+        "statut": pa.Column(str, one_of(RULE_STATUSES, "statut")),
+        "source": pa.Column(str, non_empty()),
+    },
+    strict=True,
+)

@@ -9,6 +9,7 @@ hyperpolymedicated patients are close to those published by the Cnam.
 from __future__ import annotations
 
 import datetime as dt
+import html
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -23,6 +24,10 @@ from ..patientele.model import age_years
 
 FRAILTY_SD = 0.43  # log-normal spread of the number of treatments between patients (calibration)
 FRAILTY_SCALE = 0.77  # calibration: about 50 % polymedicated and 12 % hyperpolymedicated patients (Cnam)
+# Classes whose « à réévaluer » criterion depends on how long the line has lasted: class code → the
+# parameters (data/parametres_polymedication) giving the recommended maximum and the share of recent lines.
+DURATION_RULES = {"benzodiazepine": ("benzodiazepine_duree_max_semaines", "benzodiazepine_part_recente_pct")}
+LONGEST_LINE_WEEKS = 520  # durations are drawn up to ten years (illustrative)
 
 
 class PolymedicationError(ValueError):
@@ -54,7 +59,7 @@ class Lines:
     """Chronic treatment lines of a 65+ patientèle: one row per (patient, class)."""
 
     patients: pd.DataFrame  # identifiant, age, sexe, ald
-    lignes: pd.DataFrame  # identifiant, classe (code), cout_annuel_eur, a_reevaluer
+    lignes: pd.DataFrame  # identifiant, classe (code), cout_annuel_eur, a_reevaluer, duree_semaines (NaN if not drawn)
 
 
 def generate(n: int = 500, seed: int = 2026, reference: dt.date = dt.date(2026, 5, 15)) -> Lines:
@@ -80,7 +85,28 @@ def generate(n: int = 500, seed: int = 2026, reference: dt.date = dt.date(2026, 
         plist.append({"identifiant": p.identifiant, "age": age, "sexe": p.sex,
                       "ald": ";".join(str(a) for a in sorted(p.ald))})
     lignes = pd.DataFrame(rows, columns=["identifiant", "classe", "cout_annuel_eur", "a_reevaluer"])
-    return Lines(pd.DataFrame(plist), lignes)
+    return Lines(pd.DataFrame(plist), apply_duration_rules(lignes, np.random.default_rng(seed + 2)))
+
+
+def apply_duration_rules(lignes: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
+    """Draw how long each line of a duration-ruled class has lasted, and flag it only beyond the maximum.
+
+    A benzodiazepine taken for no longer than the recommended maximum (HAS 2015) is not a deprescription
+    target; beyond it, the review proposes a progressive stop. The share of recent lines is illustrative.
+    """
+    s = settings()
+    lignes = lignes.copy()
+    lignes["duree_semaines"] = np.nan
+    for code, (max_key, recent_key) in DURATION_RULES.items():
+        rows = lignes.index[lignes["classe"] == code]
+        maximum = int(s[max_key])
+        recent = rng.random(len(rows)) < s[recent_key] / 100
+        weeks = np.where(recent, rng.integers(1, maximum + 1, len(rows)),
+                         rng.integers(maximum + 1, LONGEST_LINE_WEEKS + 1, len(rows)))
+        lignes.loc[rows, "duree_semaines"] = weeks
+        lignes.loc[rows, "a_reevaluer"] = lignes.loc[rows, "a_reevaluer"].astype(bool) & (weeks > maximum)
+    lignes["a_reevaluer"] = lignes["a_reevaluer"].astype(bool)
+    return lignes
 
 
 def per_patient(lines: Lines) -> pd.DataFrame:
@@ -107,6 +133,7 @@ class Review:
     patients_target_met: int  # of them, those whose target was reached with justified stops only
     lines_target: int  # lines the programme's targets ask to remove for the reviewed patients
     lines_unjustified: int  # lines missing to reach the targets: the model does not stop them
+    recent_kept: int = 0  # lines of duration-ruled classes (benzodiazepines) kept: still within the maximum
 
 
 def review(lines: Lines, achievement: float = 1.0, seed: int = 0) -> Review:
@@ -145,7 +172,9 @@ def review(lines: Lines, achievement: float = 1.0, seed: int = 0) -> Review:
     done = removed.groupby("identifiant").size()
     met = sum(1 for ident, q in quota.items() if done.get(ident, 0) >= q)
     target = sum(quota.values())
-    return Review(Lines(lines.patients, kept), removed, len(quota), met, target, target - len(removed))
+    ruled = lines.lignes[lines.lignes["classe"].isin(list(DURATION_RULES)) & lines.lignes["identifiant"].isin(list(quota))]
+    recent = int((~ruled["a_reevaluer"]).sum())
+    return Review(Lines(lines.patients, kept), removed, len(quota), met, target, target - len(removed), recent)
 
 
 def deprescribe(lines: Lines, achievement: float = 1.0, seed: int = 0) -> Lines:
@@ -169,6 +198,10 @@ def review_message(result: Review) -> str:
     text = (f"{format_count(result.patients_reviewed)} ordonnances revues : {format_count(len(result.removed))} lignes "
             f"arrêtées, toutes pour un critère explicite ; objectif du programme atteint pour "
             f"{format_count(result.patients_target_met)} patients.")
+    if result.recent_kept > 0:
+        maximum = format_count(settings()["benzodiazepine_duree_max_semaines"])
+        text += (f" {format_count(result.recent_kept)} lignes de benzodiazépine prises depuis {maximum} semaines ou "
+                 "moins sont laissées : elles restent dans la durée recommandée, leur arrêt se prévoit dès la prescription.")
     if result.lines_unjustified > 0:
         text += (f" Pour l'atteindre chez tous, il faudrait arrêter {format_count(result.lines_unjustified)} lignes "
                  "de plus sans critère de réévaluation : le simulateur ne le fait pas, un objectif chiffré ne "
@@ -203,6 +236,20 @@ def compare(before: Lines, after: Lines) -> pd.DataFrame:
     })
 
 
+def describe(before: Lines, after: Lines) -> str:
+    """Plain-language comparison (the text alternative of the chart), refreshed with the inputs."""
+    b, a = summary(before), summary(after)
+    s = settings()
+
+    def part(stats: dict[str, float], key: str) -> str:
+        return f"{format_count(stats[key])} ({100 * stats[key] / stats['patients']:.0f}\u202f%)" if stats["patients"] else "0"
+
+    return (f"Sur {format_count(b['patients'])} patients de 65 ans et plus : avant la revue, {part(b, 'polymediques')} prennent "
+            f"{s['seuil_polymedication']:.0f} molécules ou plus et {part(b, 'hyperpolymediques')} "
+            f"{s['seuil_hyperpolymedication']:.0f} ou plus ; après, {part(a, 'polymediques')} et {part(a, 'hyperpolymediques')}. "
+            f"Lignes de traitement chronique : {format_count(b['molecules'])} avant, {format_count(a['molecules'])} après.")
+
+
 def distribution_chart(before: Lines, after: Lines) -> alt.Chart:
     frames = []
     for label, lines in (("Avant", before), ("Après déprescription", after)):
@@ -210,19 +257,23 @@ def distribution_chart(before: Lines, after: Lines) -> alt.Chart:
         frames.append(pd.DataFrame({"molecules": counts.index, "patients": counts.to_numpy(), "moment": label}))
     s = settings()
     long = pd.concat(frames)
-    bars = alt.Chart(long).mark_bar(opacity=0.75).encode(
+    moments = ["Avant", "Après déprescription"]
+    # Colour is not the only carrier: « Avant » is a pale bar with a dark outline, always on the left.
+    bars = alt.Chart(long).mark_bar(stroke="#222222", strokeWidth=1).encode(
         x=alt.X("molecules:O", title="Nombre de molécules en traitement chronique", axis=alt.Axis(labelAngle=0)),
         y=alt.Y("patients:Q", title="Patients", stack=None),
-        color=alt.Color("moment:N", scale=alt.Scale(domain=["Avant", "Après déprescription"], range=["#b2182b", "#2166ac"]),
+        color=alt.Color("moment:N", scale=alt.Scale(domain=moments, range=["#b2182b", "#2166ac"]),
                         legend=alt.Legend(orient="bottom", title=None)),
-        xOffset="moment:N",
+        fillOpacity=alt.FillOpacity("moment:N", scale=alt.Scale(domain=moments, range=[0.3, 0.95]), legend=None),
+        xOffset=alt.XOffset("moment:N", sort=moments),
         tooltip=["moment:N", "molecules:O", "patients:Q"],
     )
     return bars.properties(
         width=520, height=240,
         title=f"Molécules par patient (polymédication : {s['seuil_polymedication']:.0f} ou plus ; "
               f"hyperpolymédication : {s['seuil_hyperpolymedication']:.0f} ou plus)",
-        description="Histogramme du nombre de molécules par patient de 65 ans et plus, avant et après déprescription.",
+        description=("Histogramme du nombre de molécules par patient, barre claire à gauche : avant ; barre foncée à "
+                     "droite : après déprescription. " + describe(before, after)),
     )
 
 
@@ -256,12 +307,10 @@ def simulator():
         before = state["before"]
         result = review(before, float(achievement.value), seed=int(seed.value))
         after = result.after
-        b = summary(before)
         table.value = (
-            f"<p>{b['patients']} patients : {100 * b['polymediques'] / b['patients']:.0f} % polymédiqués, "
-            f"{100 * b['hyperpolymediques'] / b['patients']:.0f} % hyperpolymédiqués (patientèle fictive).</p>"
+            f"<div role='status' aria-live='polite'><p>{html.escape(describe(before, after))} (patientèle fictive)</p>"
+            f"<p>{html.escape(review_message(result))}</p></div>"
             + compare(before, after).to_html(index=False, border=0, classes="atelier-table")
-            + f"<p>{review_message(result)}</p>"
             + removed_by_class(result).to_html(index=False, border=0, classes="atelier-table")
         )
         ui.show_chart(figure, distribution_chart(before, after))

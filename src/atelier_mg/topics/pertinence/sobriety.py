@@ -1,9 +1,11 @@
-"""Indicateur de sobriété des prescriptions : standardisation indirecte, distribution nationale, bonus.
+"""Indicateur de sobriété des prescriptions : standardisation indirecte, distribution, bonus.
 
-The indicator (Cnam, 2024 convention) is observed / expected, where the expected amount applies the
-national mean amount of each stratum (age band, sex, ALD, C2S) to the practice's patients: this is
-indirect standardisation. A ratio below 1 means a more sober prescribing than the national behaviour
-for the same patients.
+The indicator (Cnam, 2024 convention, art. 66-69) is observed / expected, where the expected amount
+applies the national mean amount of each stratum (age band, sex, ALD, C2S) to the practice's
+patients (indirect standardisation; the Cnam may use another adjustment, the public texts do not
+say). The bonus rules come from ``data/dispositif_sobriete_2024`` (amounts, thresholds) and
+``data/regles_sobriete`` (status of each rule: official text, Cnam slide, press, not settled, or
+an assumption of the book, always shown to the user). No rule is hard-coded here.
 """
 
 from __future__ import annotations
@@ -11,18 +13,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-import altair as alt
 import numpy as np
 import pandas as pd
 
-from ...core import data, ui
-from ...core.formatting import euros, format_count
+from ...core import data
 from ...core.schemas import AGE_BANDS
-from ..patientele import generator as patientele_generator
 from ..patientele import model as patientele
 
 KEYS = ["tranche_age", "sexe", "ald", "c2s"]
-NATIONAL_MEAN_PATIENTELE = 1000  # illustrative mean patientèle médecin traitant (weighting of the level bonus)
+OPEN_BAND = AGE_BANDS[-1]  # « 75+ »: the open upper age band
 
 
 class SobrietyError(ValueError):
@@ -36,12 +35,25 @@ def national_rates() -> pd.DataFrame:
 
 @lru_cache(maxsize=1)
 def bonus_rules() -> dict[str, float]:
+    """Every numeric parameter of the scheme, keyed by ``parametre``."""
     return data.mapping("dispositif_sobriete_2024", "parametre", "valeur")
+
+
+@lru_cache(maxsize=1)
+def rule_statuses() -> pd.DataFrame:
+    """The rules in words, each with its status (official text, Cnam slide, press, not settled, assumption)."""
+    return data.load_table("regles_sobriete")
+
+
+@lru_cache(maxsize=1)
+def illustrations() -> dict[str, float]:
+    """Illustrative values the chapter uses for its worked examples (labelled as such in their dataset)."""
+    return data.mapping("illustrations_sobriete", "parametre", "valeur")
 
 
 def age_band(age: int) -> str:
     for band, hi in zip(AGE_BANDS, (15, 44, 64, 74, 200), strict=True):
-        if age <= hi:
+        if 0 <= age <= hi:
             return band
     raise SobrietyError(f"Âge invalide : {age}.")
 
@@ -82,7 +94,7 @@ def indicator(practice: pd.DataFrame, rates: pd.DataFrame | None = None) -> Indi
 
 
 def national_distribution(n_doctors: int = 2000, seed: int = 2024, spread: float = 0.18) -> np.ndarray:
-    """Simulated ratios of the country's GPs (log-normal around 1; illustrative)."""
+    """Simulated ratios of the country's GPs (log-normal around 1; illustrative, the real ones are not published)."""
     return np.exp(np.random.default_rng(seed).normal(0.0, spread, size=n_doctors))
 
 
@@ -91,20 +103,80 @@ def percentile(ratio: float, distribution: np.ndarray) -> float:
     return float((distribution < ratio).mean())
 
 
-def bonuses(ratio: float, previous_ratio: float | None, patientele_mt: int, distribution: np.ndarray) -> dict[str, float]:
-    """The two bonuses of the sobriety scheme as we read them (see the dataset's metadata).
+def level_threshold(distribution: np.ndarray, share_percent: float | None = None) -> float:
+    """Ratio below which a doctor is among the ``share_percent`` % lowest ratios (30 % by the rules)."""
+    share = bonus_rules()["part_beneficiaires_niveau"] if share_percent is None else share_percent
+    if not 0 < share < 100:
+        raise SobrietyError(f"La part de bénéficiaires doit être comprise entre 0 et 100 % (reçu : {share}).")
+    return float(np.quantile(distribution, share / 100))
 
-    Level bonus: doctors among the 30 % with the lowest ratio, weighted by their patientèle médecin traitant
-    over the national mean. Trend bonus: the ratio fell by more than 10 % since the previous year.
+
+def weighting(patientele_mt: float, mean_patientele: float | None = None) -> float:
+    """Weighting coefficient of the level bonus: the doctor's patientèle médecin traitant / the mean one.
+
+    The Cnam's mean for the year of calculation is not published: by default the book takes the 2022
+    mean (a visible, labelled assumption; see ``regles_sobriete``).
+    """
+    mean = bonus_rules()["patientele_mt_moyenne_2022"] if mean_patientele is None else mean_patientele
+    if patientele_mt < 0 or mean <= 0:
+        raise SobrietyError(f"Patientèle invalide : {patientele_mt} patients pour une moyenne de {mean}.")
+    return patientele_mt / mean
+
+
+def relative_fall(ratio: float, previous_ratio: float | None) -> float | None:
+    """Fall of the ratio since the previous year, as a fraction (0.12 = −12 %); None without a previous ratio."""
+    if previous_ratio is None or previous_ratio <= 0:
+        return None
+    return round((previous_ratio - ratio) / previous_ratio, 12)
+
+
+def bonuses(ratio: float, previous_ratio: float | None, patientele_mt: int, distribution: np.ndarray,
+            cumulative: bool = False, mean_patientele: float | None = None) -> dict[str, float | bool | None]:
+    """The two bonuses of the scheme, as the public texts state them.
+
+    Level bonus (Cnam slide, source 003 l. 389, 400-401): doctors among the 30 % lowest ratios receive
+    1,000 € × their patientèle médecin traitant / the mean patientèle. Evolution bonus (l. 394): 1,000 € when
+    the ratio fell by *more than* 10 %; its weighting is not stated (paid unweighted here). Whether the two
+    add up is not written in the public texts: by default they do not (the Cnam's reading reported by the
+    press, January 2025); ``cumulative=True`` shows the other reading.
     """
     rules = bonus_rules()
-    threshold = float(np.quantile(distribution, rules["part_beneficiaires_niveau"] / 100))
-    level = rules["bonus_niveau_eur"] * patientele_mt / NATIONAL_MEAN_PATIENTELE if ratio <= threshold else 0.0
-    trend = 0.0
-    fell = previous_ratio and previous_ratio > 0 and (previous_ratio - ratio) / previous_ratio
-    if fell and fell > rules["baisse_minimale_evolution"] / 100:
-        trend = rules["bonus_evolution_eur"]
-    return {"seuil_30_pourcent": threshold, "bonus_niveau": level, "bonus_evolution": trend}
+    threshold = level_threshold(distribution)
+    coefficient = weighting(patientele_mt, mean_patientele)
+    in_level_group = bool(ratio <= threshold)
+    level = rules["bonus_niveau_eur"] * coefficient if in_level_group else 0.0
+    fall = relative_fall(ratio, previous_ratio)
+    fell_enough = fall is not None and fall > rules["baisse_minimale_evolution"] / 100
+    trend = rules["bonus_evolution_eur"] if fell_enough and (cumulative or not in_level_group) else 0.0
+    return {"seuil_30_pourcent": threshold, "coefficient": coefficient, "groupe_niveau": in_level_group,
+            "baisse": fall, "baisse_suffisante": fell_enough, "bonus_niveau": level, "bonus_evolution": trend,
+            "total": level + trend}
+
+
+def outlier_shift(annual_cost_eur: float, expected_eur: float, patients: int = 1) -> float:
+    """Change in the ratio (in ratio units, 0.01 = one point) caused by ``patients`` extra patients on one drug.
+
+    The patients are already in the practice (their stratum's expected amount is unchanged); only the
+    observed amount rises by ``patients × annual_cost_eur``.
+    """
+    if expected_eur <= 0 or annual_cost_eur < 0 or patients < 0:
+        raise SobrietyError("Le montant attendu doit être positif, le coût et le nombre de patients positifs ou nuls.")
+    return patients * annual_cost_eur / expected_eur
+
+
+def age_within_open_band(practice: pd.DataFrame, extra_cost: float) -> pd.DataFrame:
+    """The practice whose patients of the open upper band (75+) cost ``extra_cost`` (0.2 = +20 %) more.
+
+    Ageing inside the open band (a practice whose 75+ patients move from 76 to 90 years) raises their
+    observed amounts, while the expected amount uses the band's single national mean: this is the classic
+    limit of indirect standardisation with an open band.
+    """
+    if not -0.5 <= extra_cost <= 2:
+        raise SobrietyError(f"Le surcoût des {OPEN_BAND} doit être compris entre −50 % et +200 % (reçu : {extra_cost}).")
+    aged = practice.copy()
+    in_band = aged["tranche_age"] == OPEN_BAND
+    aged.loc[in_band, "montant_observe_eur"] = aged.loc[in_band, "montant_observe_eur"] * (1 + extra_cost)
+    return aged
 
 
 def practice_from_patientele(pat: patientele.Patientele, practice_factor: float = 1.0, seed: int = 0) -> pd.DataFrame:
@@ -124,75 +196,3 @@ def practice_from_patientele(pat: patientele.Patientele, practice_factor: float 
     noise = rng.normal(1.0, 0.08, size=len(merged)).clip(0.6, 1.4)
     merged["montant_observe_eur"] = (merged["patients"] * merged["montant_moyen_eur"] * practice_factor * noise).round(2)
     return merged[KEYS + ["patients", "montant_observe_eur"]].sort_values(KEYS).reset_index(drop=True)
-
-
-def strata_table(practice: pd.DataFrame) -> pd.DataFrame:
-    t = expected(practice)
-    return pd.DataFrame({
-        "Âge": t["tranche_age"], "Sexe": t["sexe"], "ALD": t["ald"], "C2S": t["c2s"],
-        "Patients": t["patients"],
-        "Montant national moyen (€)": [format_count(v) for v in t["montant_moyen_eur"]],
-        "Attendu (€)": [format_count(v) for v in t["montant_attendu_eur"]],
-        "Observé (€)": [format_count(v) for v in t["montant_observe_eur"]],
-    })
-
-
-def distribution_chart(distribution: np.ndarray, ratio: float, threshold: float) -> alt.LayerChart:
-    hist = alt.Chart(pd.DataFrame({"ratio": distribution})).mark_bar(color="#9ecae1").encode(
-        x=alt.X("ratio:Q", bin=alt.Bin(step=0.05), title="Ratio de sobriété (observé / attendu)"),
-        y=alt.Y("count():Q", title="Médecins"),
-    )
-    marks = pd.DataFrame({"x": [ratio, threshold], "libelle": ["Votre ratio", "Seuil des 30 % les plus sobres"],
-                          "couleur": ["#d73027", "#1a9850"]})
-    rules = alt.Chart(marks).mark_rule(strokeWidth=2.5).encode(
-        x="x:Q", color=alt.Color("libelle:N", scale=alt.Scale(domain=list(marks["libelle"]), range=list(marks["couleur"])),
-                                 legend=alt.Legend(orient="bottom", title=None)))
-    return alt.layer(hist, rules).properties(
-        width=480, height=220, title="Position dans une distribution nationale simulée",
-        description="Histogramme des ratios de sobriété de médecins fictifs, avec le ratio du médecin et le seuil des "
-                    "30 % de ratios les plus faibles.",
-    )
-
-
-def simulator():
-    import ipywidgets as w
-
-    style = {"description_width": "17em"}
-    n = w.BoundedIntText(value=1000, min=50, max=5000, description="Patients médecin traitant", style=style)
-    seed = w.IntText(value=2026, description="Graine du tirage", style=style)
-    factor = w.FloatSlider(value=1.0, min=0.6, max=1.5, step=0.05, continuous_update=False,
-                           description="Profil de prescription du médecin", style=style,
-                           layout=w.Layout(width="42em")).add_class("atelier-profil")
-    previous = w.BoundedFloatText(value=1.05, min=0, max=5, step=0.01, description="Ratio de l'année précédente",
-                                  style=style).add_class("atelier-ratio-precedent")
-    summary = w.HTML().add_class("atelier-synthese")
-    figure = w.Output().add_class("atelier-figure")
-    table = w.HTML().add_class("atelier-tableau")
-    distribution = national_distribution()
-
-    def refresh(*_):
-        try:
-            pat = patientele_generator.generate(int(n.value), seed=int(seed.value))
-            practice = practice_from_patientele(pat, float(factor.value), seed=int(seed.value))
-            ind = indicator(practice)
-        except (SobrietyError, patientele.PatienteleError, data.DataError) as exc:
-            summary.value = ui.message(exc)
-            return
-        b = bonuses(ind.ratio, float(previous.value) or None, ind.patients, distribution)
-        pct = percentile(ind.ratio, distribution)
-        summary.value = (
-            f"<p>Montant remboursable observé : <strong>{euros(ind.observed)}</strong> ; attendu avec le "
-            f"comportement national pour les mêmes patients : <strong>{euros(ind.expected)}</strong>.</p>"
-            f"<p>Ratio de sobriété : <strong>{f'{ind.ratio:.2f}'.replace('.', ',')}</strong>"
-            f" — {100 * pct:.0f}\u202f% des médecins (simulés) ont un ratio plus faible.</p>"
-            + f"<p>Bonus de niveau : <strong>{euros(b['bonus_niveau'])}</strong> ; bonus d'évolution : "
-            f"<strong>{euros(b['bonus_evolution'])}</strong>.</p>"
-        )
-        ui.show_chart(figure, distribution_chart(distribution, ind.ratio, b["seuil_30_pourcent"]))
-        table.value = ("<details><summary>Détail par strate (standardisation indirecte)</summary>"
-                       + strata_table(practice).to_html(index=False, border=0, classes="atelier-table") + "</details>")
-
-    for widget in (n, seed, factor, previous):
-        widget.observe(refresh, names="value")
-    refresh()
-    return w.VBox([w.HBox([n, seed]), factor, previous, summary, figure, table])
