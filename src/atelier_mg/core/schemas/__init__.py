@@ -39,6 +39,7 @@ from .pertinence import (
 )
 from .prevention import (
     ACTES,
+    BILAN_PREVENTION,
     FORFAIT_MT,
     INDICATEURS_PREVENTION,
     NIVEAUX_PREVENTION,
@@ -49,6 +50,7 @@ from .prevention import (
     PRESETS_DEPISTAGE,
     PREVENTION_LEVELS,
     VIGNETTES_PREVENTION,
+    WILSON_JUNGNER,
 )
 
 __all__ = ["AGE_BANDS", "PREVENTION_LEVELS", "SCHEMAS"]
@@ -77,6 +79,8 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
     "vignettes_prevention": VIGNETTES_PREVENTION,
     "presets_depistage": PRESETS_DEPISTAGE,
     "parametres_biais_depistage": PARAMETRES_BIAIS,
+    "criteres_wilson_jungner": WILSON_JUNGNER,
+    "bilan_prevention": BILAN_PREVENTION,
     "missions": MISSIONS,
     "valeurs": VALEURS,
     "piliers": PILIERS,

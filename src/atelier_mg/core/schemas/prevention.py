@@ -46,6 +46,30 @@ PARAMETRES_BIAIS = pa.DataFrameSchema(
     strict=True,
 )
 
+WILSON_JUNGNER = pa.DataFrameSchema(
+    {
+        "code": pa.Column(str, code(r"^WJ\d{2}$", "WJ01"), unique=True),
+        "ordre": pa.Column(int, between(1, 10), unique=True, coerce=True),
+        "critere_original": pa.Column(str, non_empty(), unique=True),
+        "paraphrase": pa.Column(str, non_empty(), unique=True),
+        "question": pa.Column(str, non_empty(), unique=True),
+    },
+    strict=True,
+)
+
+BILAN_PREVENTION = pa.DataFrameSchema(
+    {
+        "code": pa.Column(str, code(r"^[a-z_]+$", "jeunes_adultes"), unique=True),
+        "ordre": pa.Column(int, at_least(1), unique=True, coerce=True),
+        "tranche": pa.Column(str, non_empty(), unique=True),
+        "age_min": pa.Column(int, between(0, 120), coerce=True),
+        "age_max": pa.Column(int, between(0, 120), coerce=True),
+        "themes": pa.Column(str, non_empty()),
+    },
+    checks=[pa.Check(lambda df: df["age_min"] <= df["age_max"], error="age_min doit être inférieur ou égal à age_max")],
+    strict=True,
+)
+
 PREVENTION_LEVELS = ("primaire", "secondaire", "tertiaire", "quaternaire")
 
 
