@@ -12,6 +12,7 @@ PRESETS_DEPISTAGE = pa.DataFrameSchema(
         "code": pa.Column(str, code(r"^[a-z_]+$", "soins_primaires"), unique=True),
         "ordre": pa.Column(int, at_least(1), unique=True, coerce=True),
         "situation": pa.Column(str, non_empty(), unique=True),
+        "usage": pa.Column(str, one_of(["dépistage", "diagnostic"], "usage")),
         "participation": pa.Column(float, proportion(), coerce=True),
         "prevalence": pa.Column(float, proportion(), coerce=True),
         "sensibilite": pa.Column(float, proportion(), coerce=True),
@@ -21,8 +22,11 @@ PRESETS_DEPISTAGE = pa.DataFrameSchema(
         "note": pa.Column(str, non_empty()),
         "reference": pa.Column(str, non_empty()),
     },
+    checks=[pa.Check(lambda df: (df["usage"] == "dépistage") | (df["surdiagnostic"] == 0),
+                     error="le surdiagnostic ne concerne que le dépistage : il doit valoir 0 pour un test diagnostique")],
     strict=True,
 )
+
 
 def _value_within_bounds(df):
     return (df["minimum"] <= df["valeur"]) & (df["valeur"] <= df["maximum"])
