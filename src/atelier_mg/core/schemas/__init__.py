@@ -40,6 +40,7 @@ from .pertinence import (
 from .prevention import (
     ACTES,
     BILAN_PREVENTION,
+    CALENDRIER_NOUVEAUTES,
     FORFAIT_MT,
     INDICATEURS_PREVENTION,
     NIVEAUX_PREVENTION,
@@ -81,6 +82,7 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
     "parametres_biais_depistage": PARAMETRES_BIAIS,
     "criteres_wilson_jungner": WILSON_JUNGNER,
     "bilan_prevention": BILAN_PREVENTION,
+    "calendrier_vaccinal_nouveautes": CALENDRIER_NOUVEAUTES,
     "missions": MISSIONS,
     "valeurs": VALEURS,
     "piliers": PILIERS,

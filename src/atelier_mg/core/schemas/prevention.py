@@ -74,6 +74,20 @@ BILAN_PREVENTION = pa.DataFrameSchema(
     strict=True,
 )
 
+CALENDRIER_NOUVEAUTES = pa.DataFrameSchema(
+    {
+        "code": pa.Column(str, code(r"^[a-z0-9_]+$", "zona_65"), unique=True),
+        "ordre": pa.Column(int, at_least(1), unique=True, coerce=True),
+        "depuis": pa.Column(int, between(2000, 2100), coerce=True),
+        "population": pa.Column(str, non_empty()),
+        "mesure": pa.Column(str, non_empty(), unique=True),
+        "statut": pa.Column(str, one_of(["vérifié", "à vérifier"], "statut")),
+        "source": pa.Column(str, non_empty()),
+        "url": pa.Column(str, pa.Check.str_startswith("https://", error="adresse https attendue")),
+    },
+    strict=True,
+)
+
 PREVENTION_LEVELS = ("primaire", "secondaire", "tertiaire", "quaternaire")
 
 
