@@ -26,8 +26,8 @@ EXPECTED = {
                         secrets=("HIDDEN TESTS", "score_answers", '"F04", "F05"', '"C7", "C4"')),
     "pertinence": dict(total=11, auto=11, partial={"q1-reponse"}, partial_score=3,
                        secrets=("HIDDEN TESTS", "49000 / 50000", "308.2 + 71.6", '== "METHADONE"')),
-    "prevention": dict(total=16, auto=16, partial={"q2-reponse"}, partial_score=4,
-                       secrets=("HIDDEN TESTS", "357.12", "seed=99", "score_answers")),
+    "prevention": dict(total=28, auto=28, partial={"q2-reponse", "q4-reponse"}, partial_score=16,
+                       secrets=("HIDDEN TESTS", "357.12", "seed=99", "score_answers", "_raisons &", '{"R09"}')),
     "rsca": dict(total=22, auto=2, partial={"etiquetage-reponse"}, partial_score=2,
                  secrets=("BEGIN SOLUTION",)),
 }

@@ -51,10 +51,24 @@ def test_screening_dashboard_recomputes_the_cascade(page, server):
     expect(text).to_contain_text(f"48,6{NNBSP}%")
     chart = page.locator(".atelier-figure .atelier-graphique[data-atelier-rendu=ok] svg")
     expect(chart).to_contain_text("Valeur prédictive positive")
-    page.locator(".atelier-situation select").select_option(label="Patients adressés à l'hôpital par un médecin")
+    page.locator(".atelier-situation select").select_option(
+        label="Test diagnostique chez des patients adressés à l'hôpital par un médecin")
     expect(text).to_contain_text(f"88,5{NNBSP}%", timeout=30_000)
+    expect(text).to_contain_text("pas de surdiagnostic")
     expect(page.locator(".atelier-note")).to_contain_text("illustratif")
     expect(chart).to_contain_text(f"88,5{NNBSP}%")
+    assert not page.failures, page.failures
+
+
+def test_screening_biases_dashboard_shows_survival_without_deaths_avoided(page, server):
+    page.goto(f"{server}/voila/render/biais_depistage.ipynb", wait_until="commit")  # stalls: bounded, then reloaded
+    text = page.locator(".atelier-description")
+    expect(text).to_contain_text("aucun décès évité", timeout=90_000)
+    chart = page.locator(".atelier-figure .atelier-graphique[data-atelier-rendu=ok] svg")
+    expect(chart).to_contain_text("Survie à 5 ans")
+    page.locator(".atelier-scenario select").select_option(label="Les trois biais et un vrai bénéfice")
+    expect(text).to_contain_text("décès évités", timeout=30_000)
+    expect(text).not_to_contain_text("aucun décès")
     assert not page.failures, page.failures
 
 

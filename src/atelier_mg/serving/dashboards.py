@@ -17,6 +17,7 @@ import re
 import tornado.web
 
 ROOM_SAFE = (
+    "biais_depistage",
     "bilan_stage",
     "classer_prevention",
     "depistage",

@@ -209,3 +209,13 @@ def test_patientele_dashboard_builds_and_refuses_incomplete_uploads():
     load.click()
     assert "Choisissez les deux fichiers" in message.value
     assert "forfait médecin traitant" in synthesis.value  # previous result kept
+
+
+def test_indicator_chart_does_not_rely_on_colour_alone():
+    from atelier_mg.topics.patientele import dashboard
+
+    pat = generator.generate(50, seed=3, reference=dt.date(2026, 5, 15))
+    spec = dashboard.indicators_chart(pt.summary(pt.status_table(pat))).to_dict()
+    assert spec["encoding"]["strokeDash"]["field"] == spec["encoding"]["color"]["field"] == "Statut"
+    dashes = spec["encoding"]["strokeDash"]["scale"]["range"]
+    assert len({tuple(d) for d in dashes}) == 3 and "pointillés" in spec["description"]

@@ -43,3 +43,48 @@ def test_static_cascade_chart_binds_its_parameters():
     binds = {p["name"]: p["bind"]["input"] for p in spec["params"]}
     assert binds == {n: "range" for n in ("population", "participation", "prevalence", "sensibilite", "specificite",
                                           "surdiagnostic")}
+
+
+def test_diagnostic_presets_are_labelled_as_such_and_have_no_overdiagnosis():
+    table = screening.presets().set_index("code")
+    assert table.loc["population_generale", "usage"] == "dépistage"
+    for code in ("soins_primaires", "hopital"):
+        assert table.loc[code, "usage"] == "diagnostic" and "diagnostique" in table.loc[code, "situation"]
+        s = screening.preset_scenario(code)
+        assert s.purpose == "diagnostic" and s.overdiagnosis == 0 and screening.cascade(s).overdiagnosed == 0
+    assert screening.preset_scenario("population_generale").purpose == "screening"
+
+
+def test_overdiagnosis_is_refused_for_a_diagnostic_test():
+    with pytest.raises(screening.ScreeningError, match="le surdiagnostic ne concerne que le dépistage"):
+        screening.Scenario(purpose="diagnostic", overdiagnosis=0.1)
+    with pytest.raises(screening.ScreeningError, match="l'usage du test"):
+        screening.Scenario(purpose="triage")
+
+
+def test_diagnostic_chart_and_text_leave_overdiagnosis_out():
+    s = screening.preset_scenario("hopital")
+    spec = screening.chart(s, interactive=True).to_dict()
+    assert "surdiagnostic" not in {p["name"] for p in spec["params"]}
+    assert "surdiagnostiqué" not in str(spec["vconcat"][0]["encoding"]["color"]["scale"]["domain"])
+    assert "Test diagnostique" in spec["description"] + str(spec["vconcat"][0]["title"])
+    text = screening.describe(s, screening.cascade(s))
+    assert text.startswith("Test diagnostique") and "pas de surdiagnostic" in text
+    screen = screening.preset_scenario("population_generale")
+    assert "des cas détectés sont des surdiagnostics" in screening.describe(screen, screening.cascade(screen))
+
+
+def test_every_category_has_its_own_shape_not_only_a_colour():
+    shapes = [shape for _, _, shape in screening.CATEGORIES]
+    assert len(set(shapes)) == len(shapes)
+    enc = screening.chart().to_dict()["vconcat"][0]["encoding"]
+    assert enc["shape"]["field"] == enc["color"]["field"] == "categorie"
+
+
+def test_simulator_disables_overdiagnosis_for_diagnostic_tests():
+    ui = screening.simulator("hopital")
+    slider = next(c for c in ui.children if "atelier-overdiagnosis" in c._dom_classes)
+    text = ui.children[-1]
+    assert slider.disabled and slider.value == 0 and "Test diagnostique" in text.value
+    ui.children[0].value = "population_generale"
+    assert not slider.disabled and text.value.startswith("<p role='status'>Dépistage")

@@ -42,15 +42,19 @@ from .pertinence import (
 )
 from .prevention import (
     ACTES,
+    BILAN_PREVENTION,
+    CALENDRIER_NOUVEAUTES,
     FORFAIT_MT,
     INDICATEURS_PREVENTION,
     NIVEAUX_PREVENTION,
     PARAMETRES,
+    PARAMETRES_BIAIS,
     PATIENTS,
     POPULATION,
     PRESETS_DEPISTAGE,
     PREVENTION_LEVELS,
     VIGNETTES_PREVENTION,
+    WILSON_JUNGNER,
 )
 from .sources import DOCUMENTS_SOURCES, SECTIONS_SOURCES
 
@@ -80,6 +84,10 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
     "actes": ACTES,
     "vignettes_prevention": VIGNETTES_PREVENTION,
     "presets_depistage": PRESETS_DEPISTAGE,
+    "parametres_biais_depistage": PARAMETRES_BIAIS,
+    "criteres_wilson_jungner": WILSON_JUNGNER,
+    "bilan_prevention": BILAN_PREVENTION,
+    "calendrier_vaccinal_nouveautes": CALENDRIER_NOUVEAUTES,
     "missions": MISSIONS,
     "valeurs": VALEURS,
     "piliers": PILIERS,

@@ -12,6 +12,7 @@ PRESETS_DEPISTAGE = pa.DataFrameSchema(
         "code": pa.Column(str, code(r"^[a-z_]+$", "soins_primaires"), unique=True),
         "ordre": pa.Column(int, at_least(1), unique=True, coerce=True),
         "situation": pa.Column(str, non_empty(), unique=True),
+        "usage": pa.Column(str, one_of(["dépistage", "diagnostic"], "usage")),
         "participation": pa.Column(float, proportion(), coerce=True),
         "prevalence": pa.Column(float, proportion(), coerce=True),
         "sensibilite": pa.Column(float, proportion(), coerce=True),
@@ -20,6 +21,69 @@ PRESETS_DEPISTAGE = pa.DataFrameSchema(
         "statut": pa.Column(str, one_of(["illustratif", "sourcé"], "statut")),
         "note": pa.Column(str, non_empty()),
         "reference": pa.Column(str, non_empty()),
+    },
+    checks=[pa.Check(lambda df: (df["usage"] == "dépistage") | (df["surdiagnostic"] == 0),
+                     error="le surdiagnostic ne concerne que le dépistage : il doit valoir 0 pour un test diagnostique")],
+    strict=True,
+)
+
+
+def _value_within_bounds(df):
+    return (df["minimum"] <= df["valeur"]) & (df["valeur"] <= df["maximum"])
+
+
+PARAMETRES_BIAIS = pa.DataFrameSchema(
+    {
+        "code": pa.Column(str, code(r"^[a-z_]+$", "avance"), unique=True),
+        "ordre": pa.Column(int, at_least(1), unique=True, coerce=True),
+        "libelle": pa.Column(str, non_empty(), unique=True),
+        "valeur": pa.Column(float, at_least(0), coerce=True),
+        "minimum": pa.Column(float, at_least(0), coerce=True),
+        "maximum": pa.Column(float, at_least(0), coerce=True),
+        "pas": pa.Column(float, pa.Check.gt(0, error="le pas doit être strictement positif"), coerce=True),
+        "unite": pa.Column(str, non_empty()),
+        "reglable": pa.Column(int, one_of([0, 1], "réglable"), coerce=True),
+        "statut": pa.Column(str, one_of(["illustratif", "sourcé"], "statut")),
+        "explication": pa.Column(str, non_empty()),
+    },
+    checks=[pa.Check(_value_within_bounds, error="la valeur doit être comprise entre le minimum et le maximum")],
+    strict=True,
+)
+
+WILSON_JUNGNER = pa.DataFrameSchema(
+    {
+        "code": pa.Column(str, code(r"^WJ\d{2}$", "WJ01"), unique=True),
+        "ordre": pa.Column(int, between(1, 10), unique=True, coerce=True),
+        "critere_original": pa.Column(str, non_empty(), unique=True),
+        "paraphrase": pa.Column(str, non_empty(), unique=True),
+        "question": pa.Column(str, non_empty(), unique=True),
+    },
+    strict=True,
+)
+
+BILAN_PREVENTION = pa.DataFrameSchema(
+    {
+        "code": pa.Column(str, code(r"^[a-z_]+$", "jeunes_adultes"), unique=True),
+        "ordre": pa.Column(int, at_least(1), unique=True, coerce=True),
+        "tranche": pa.Column(str, non_empty(), unique=True),
+        "age_min": pa.Column(int, between(0, 120), coerce=True),
+        "age_max": pa.Column(int, between(0, 120), coerce=True),
+        "themes": pa.Column(str, non_empty()),
+    },
+    checks=[pa.Check(lambda df: df["age_min"] <= df["age_max"], error="age_min doit être inférieur ou égal à age_max")],
+    strict=True,
+)
+
+CALENDRIER_NOUVEAUTES = pa.DataFrameSchema(
+    {
+        "code": pa.Column(str, code(r"^[a-z0-9_]+$", "zona_65"), unique=True),
+        "ordre": pa.Column(int, at_least(1), unique=True, coerce=True),
+        "depuis": pa.Column(int, between(2000, 2100), coerce=True),
+        "population": pa.Column(str, non_empty()),
+        "mesure": pa.Column(str, non_empty(), unique=True),
+        "statut": pa.Column(str, one_of(["vérifié", "à vérifier"], "statut")),
+        "source": pa.Column(str, non_empty()),
+        "url": pa.Column(str, pa.Check.str_startswith("https://", error="adresse https attendue")),
     },
     strict=True,
 )

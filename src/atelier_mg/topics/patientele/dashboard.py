@@ -23,17 +23,21 @@ def indicators_chart(summary: pd.DataFrame) -> alt.Chart:
         var_name="Statut", value_name="Patients",
     )
     order = list(summary["Indicateur"])
-    return alt.Chart(long).mark_bar().encode(
+    statuses = ["Validés", "Non validés", "Exclus"]
+    return alt.Chart(long).mark_bar(stroke="black", strokeWidth=1.5).encode(
         y=alt.Y("Indicateur:N", sort=order, title=None, axis=alt.Axis(labelLimit=330)),
         x=alt.X("Patients:Q", title="Patients concernés"),
-        color=alt.Color("Statut:N", scale=alt.Scale(domain=["Validés", "Non validés", "Exclus"],
-                                                    range=["#1b7837", "#d6604d", "#bababa"]),
+        color=alt.Color("Statut:N", scale=alt.Scale(domain=statuses, range=["#1b7837", "#d6604d", "#bababa"]),
                         legend=alt.Legend(orient="bottom", title=None)),
+        # The border style carries the status too (solid, dashed, dotted): colour is never the only cue.
+        strokeDash=alt.StrokeDash("Statut:N", scale=alt.Scale(domain=statuses, range=[[1, 0], [6, 3], [2, 2]]),
+                                  legend=alt.Legend(orient="bottom", title=None)),
         order=alt.Order("Statut:N", sort="descending"),
         tooltip=["Indicateur:N", "Statut:N", "Patients:Q"],
     ).properties(
         width=360, height=15 * 24, title="Indicateurs de la majoration prévention",
-        description="Barres horizontales : pour chaque indicateur, patients validés, non validés et exclus.",
+        description=("Barres horizontales : pour chaque indicateur, patients validés (bordure pleine), non validés "
+                     "(bordure en tirets) et exclus (bordure en pointillés) ; les effectifs sont dans le tableau qui suit."),
     )
 
 

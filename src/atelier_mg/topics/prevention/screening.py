@@ -1,9 +1,11 @@
-"""Cascade de dépistage : fréquences naturelles, tableau 2×2, VPP/VPN, faux positifs, surdiagnostic.
+"""Cascade d'un test : fréquences naturelles, tableau 2×2, VPP/VPN, faux positifs, surdiagnostic.
 
-Model: a population invited to screening, a share that participates, a prevalence of
-detectable disease among participants, a test's sensitivity and specificity, and the share
-of screen-detected cases that are overdiagnosed (cancers that would never have caused
-symptoms). All outputs are expected counts (floats); display rounds them.
+Model: a population invited to screening (or patients given a diagnostic test), a share that
+participates, a prevalence of the disease among the people tested, a test's sensitivity and
+specificity, and — for screening only — the share of screen-detected cases that are overdiagnosed
+(cancers that would never have caused symptoms). Overdiagnosis is defined for people without
+symptoms: a diagnostic test in symptomatic or referred patients has none (``purpose="diagnostic"``).
+All outputs are expected counts (floats); display rounds them.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from ...core import data, ui
 from ...core.formatting import format_count
 
 PRESETS_DATASET = "presets_depistage"
+PURPOSES = {"dépistage": "screening", "diagnostic": "diagnostic"}  # data/ wording → model
 
 
 class ScreeningError(ValueError):
@@ -33,9 +36,15 @@ class Scenario:
     sensitivity: float = 0.9
     specificity: float = 0.95
     overdiagnosis: float = 0.0
+    purpose: str = "screening"
 
     def __post_init__(self) -> None:
         problems = []
+        if self.purpose not in PURPOSES.values():
+            problems.append(f"l'usage du test doit être « screening » ou « diagnostic » (reçu : {self.purpose})")
+        elif self.purpose == "diagnostic" and self.overdiagnosis:
+            problems.append("le surdiagnostic ne concerne que le dépistage de personnes sans symptôme : "
+                            "pour un test diagnostique, il vaut 0")
         if isinstance(self.population, bool) or not isinstance(self.population, int) or not 1 <= self.population <= 100_000_000:
             problems.append(f"la population doit être un entier entre 1 et 100 000 000 (reçu : {self.population})")
         names = {
@@ -119,14 +128,21 @@ def percent(value: float | None) -> str:
 
 def describe(s: Scenario, r: Result) -> str:
     """Plain-language summary (text alternative of the chart)."""
+    if s.purpose == "diagnostic":
+        start = f"Test diagnostique chez {format_count(r.screened)} patients qui ont un symptôme ou sont adressés. "
+        end = " Il n'y a pas de surdiagnostic au sens du dépistage : ces patients ne sont pas sans symptôme."
+    else:
+        start = (f"Dépistage : sur {format_count(s.population)} personnes sans symptôme invitées, "
+                 f"{format_count(r.screened)} font le test. ")
+        end = f" {format_count(r.overdiagnosed)} des cas détectés sont des surdiagnostics."
     return (
-        f"Sur {format_count(s.population)} personnes invitées, {format_count(r.screened)} font le test. "
+        start +
         f"{format_count(r.diseased)} ont la maladie : {format_count(r.true_positives)} sont détectées "
         f"et {format_count(r.false_negatives)} ne le sont pas (faux négatifs). Parmi les "
         f"{format_count(r.healthy)} personnes sans la maladie, {format_count(r.false_positives)} ont un test "
         f"positif à tort (faux positifs). Un test positif correspond à la maladie dans {percent(r.ppv)} des cas "
         f"(valeur prédictive positive) ; un test négatif l'exclut dans {percent(r.npv)} des cas (valeur prédictive "
-        f"négative). {format_count(r.overdiagnosed)} des cas détectés sont des surdiagnostics."
+        f"négative)." + end
     )
 
 
@@ -143,7 +159,7 @@ def preset_scenario(code: str, population: int = 10_000) -> Scenario:
     return Scenario(
         population=population, participation=float(row["participation"]), prevalence=float(row["prevalence"]),
         sensitivity=float(row["sensibilite"]), specificity=float(row["specificite"]),
-        overdiagnosis=float(row["surdiagnostic"]),
+        overdiagnosis=float(row["surdiagnostic"]), purpose=PURPOSES[row["usage"]],
     )
 
 
@@ -151,35 +167,42 @@ def preset_scenario(code: str, population: int = 10_000) -> Scenario:
 # Chart: icon array of 1,000 tested people + summary, computed from Vega parameters so that
 # the same spec is interactive in the static book.
 
-CATEGORIES = [
-    ("Vrai positif", "#b2182b"),
-    ("Vrai positif surdiagnostiqué", "#f4a582"),
-    ("Faux négatif", "#762a83"),
-    ("Faux positif", "#fdb863"),
-    ("Vrai négatif", "#d1e5f0"),
+CATEGORIES = [  # (label, colour, shape): the shape carries the category too, not the colour alone
+    ("Vrai positif", "#b2182b", "square"),
+    ("Vrai positif surdiagnostiqué", "#f4a582", "diamond"),
+    ("Faux négatif", "#762a83", "triangle-up"),
+    ("Faux positif", "#fdb863", "cross"),
+    ("Vrai négatif", "#d1e5f0", "circle"),
 ]
 
 
 def chart(s: Scenario = Scenario(), interactive: bool = False) -> alt.VConcatChart:
-    """Icon array (1,000 tested people) with counts for the whole population and PPV/NPV."""
+    """Icon array (1,000 tested people) with counts for the whole population and PPV/NPV.
+
+    A diagnostic test (``s.purpose == "diagnostic"``) has no overdiagnosis parameter, category or line.
+    """
+    screening = s.purpose == "screening"
     def param(name: str, value: float, label: str, lo: float = 0.0, hi: float = 1.0, step: float = 0.001):
         if interactive:
             return alt.param(name=name, value=value, bind=alt.binding_range(min=lo, max=hi, step=step, name=label))
         return alt.param(name=name, value=value)
 
     params = [
-        param("population", s.population, "Population invitée : ", 100, 1_000_000, 100),
+        param("population", s.population, "Population invitée : " if screening else "Patients : ", 100, 1_000_000, 100),
         param("participation", s.participation, "Participation : ", 0, 1, 0.01),
         param("prevalence", s.prevalence, "Prévalence : ", 0, 0.5, 0.001),
         param("sensibilite", s.sensitivity, "Sensibilité : ", 0.5, 1, 0.005),
         param("specificite", s.specificity, "Spécificité : ", 0.5, 1, 0.005),
-        param("surdiagnostic", s.overdiagnosis, "Part de surdiagnostic : ", 0, 0.8, 0.01),
     ]
+    if screening:
+        params.append(param("surdiagnostic", s.overdiagnosis, "Part de surdiagnostic : ", 0, 0.8, 0.01))
+    categories = [c for c in CATEGORIES if screening or c[0] != "Vrai positif surdiagnostiqué"]
+    sur = "round(1000 * prevalence * sensibilite * surdiagnostic)" if screening else "0"
     per_row = 50
     people = alt.Chart(alt.sequence(0, 1000, as_="i")).transform_calculate(
         malades="round(1000 * prevalence)",
         vp="round(1000 * prevalence * sensibilite)",
-        sur="round(1000 * prevalence * sensibilite * surdiagnostic)",
+        sur=sur,
         fp="round(1000 * (1 - prevalence) * (1 - specificite))",
         categorie=(
             "datum.i < datum.sur ? 'Vrai positif surdiagnostiqué' : datum.i < datum.vp ? 'Vrai positif' "
@@ -188,24 +211,27 @@ def chart(s: Scenario = Scenario(), interactive: bool = False) -> alt.VConcatCha
         ),
         col=f"datum.i % {per_row}",
         row=f"floor(datum.i / {per_row})",
-    ).mark_square(size=70).encode(
+    ).mark_point(size=60, filled=True, opacity=1).encode(
         x=alt.X("col:O", axis=None),
         y=alt.Y("row:O", axis=None),
         color=alt.Color(
             "categorie:N",
-            scale=alt.Scale(domain=[c for c, _ in CATEGORIES], range=[v for _, v in CATEGORIES]),
+            scale=alt.Scale(domain=[c[0] for c in categories], range=[c[1] for c in categories]),
             legend=alt.Legend(title="Pour 1 000 personnes testées", orient="right"),
         ),
+        shape=alt.Shape("categorie:N", scale=alt.Scale(domain=[c[0] for c in categories], range=[c[2] for c in categories])),
         tooltip=[alt.Tooltip("categorie:N", title="Catégorie")],
-    ).properties(width=per_row * 11, height=20 * 11, title="Fréquences naturelles : 1 000 personnes testées")
+    ).properties(width=per_row * 11, height=20 * 11,
+                 title=("Dépistage" if screening else "Test diagnostique") + " : 1 000 personnes testées")
 
     lines = [
         ("Personnes testées", "population * participation"),
         ("Malades détectés (vrais positifs)", "population * participation * prevalence * sensibilite"),
-        ("… dont surdiagnostics", "population * participation * prevalence * sensibilite * surdiagnostic"),
         ("Malades non détectés (faux négatifs)", "population * participation * prevalence * (1 - sensibilite)"),
         ("Tests positifs à tort (faux positifs)", "population * participation * (1 - prevalence) * (1 - specificite)"),
     ]
+    if screening:
+        lines.insert(2, ("… dont surdiagnostics", "population * participation * prevalence * sensibilite * surdiagnostic"))
     rows = pd.DataFrame({"ordre": range(len(lines)), "libelle": [label for label, _ in lines]})
     value_expr = " : ".join(f"datum.ordre == {i} ? {e}" for i, (_, e) in enumerate(lines)) + " : 0"
     vpp = "prevalence * sensibilite / (prevalence * sensibilite + (1 - prevalence) * (1 - specificite))"
@@ -224,16 +250,18 @@ def chart(s: Scenario = Scenario(), interactive: bool = False) -> alt.VConcatCha
     ).mark_text(align="left", fontSize=13, fontWeight="bold").encode(x=alt.value(0), y=alt.value(0), text="texte:N")
     summary = alt.vconcat(
         indices.properties(width=550, height=18),
-        counts.properties(width=550, height=110, title="Pour toute la population invitée"),
+        counts.properties(width=550, height=22 * len(lines),
+                          title="Pour toute la population invitée" if screening else "Pour tous les patients testés"),
     )
     return (
         alt.vconcat(people, summary)
         .add_params(*params)
         .properties(
             description=(
-                "Cascade de dépistage : grille de 1 000 personnes testées colorées selon le résultat "
-                "(vrais et faux positifs, faux négatifs, vrais négatifs, surdiagnostics), puis effectifs "
-                "pour toute la population et valeurs prédictives."
+                ("Cascade de dépistage" if screening else "Cascade d'un test diagnostique")
+                + " : grille de 1 000 personnes testées, chaque résultat ayant sa couleur et sa forme "
+                "(vrais et faux positifs, faux négatifs, vrais négatifs"
+                + (", surdiagnostics" if screening else "") + "), puis effectifs et valeurs prédictives."
             )
         )
         .configure_view(stroke=None)
@@ -277,14 +305,20 @@ def simulator(preset: str = "soins_primaires"):
         with pause:
             for name, sl in sliders.items():
                 sl.value = getattr(s, name)
-        note.value = (f"<p><em>{html.escape(row['note'])}</em> Valeurs <strong>{html.escape(row['statut'])}s</strong>"
+        diagnostic = s.purpose == "diagnostic"
+        sliders["overdiagnosis"].disabled = diagnostic  # overdiagnosis belongs to screening only
+        pop.description = "Patients" if diagnostic else "Population invitée"
+        kind = ("<strong>Test diagnostique</strong> (patients qui ont un symptôme ou sont adressés) : pas de surdiagnostic."
+                if diagnostic else "<strong>Dépistage</strong> (personnes sans symptôme).")
+        note.value = (f"<p>{kind} <em>{html.escape(row['note'])}</em> Valeurs <strong>{html.escape(row['statut'])}s</strong>"
                       f" ({html.escape(row['reference'])}).</p>")
 
     def refresh(*_):
         if pause:
             return
         try:
-            s = Scenario(population=int(pop.value), **{k: float(v.value) for k, v in sliders.items()})
+            purpose = PURPOSES[table.set_index("code").loc[choose.value, "usage"]]
+            s = Scenario(population=int(pop.value), purpose=purpose, **{k: float(v.value) for k, v in sliders.items()})
         except ScreeningError as exc:
             message.value = ui.message(exc)
             return
@@ -293,7 +327,7 @@ def simulator(preset: str = "soins_primaires"):
         ui.show_chart(figure, chart(s))
         grid.value = ("<h4>Tableau 2×2 (effectifs attendus)</h4>"
                       + two_by_two(r).to_html(border=0, classes="atelier-table"))
-        text.value = f"<p>{html.escape(describe(s, r))}</p>"
+        text.value = f"<p role='status'>{html.escape(describe(s, r))}</p>"
 
     choose.observe(lambda *_: (apply_preset(), refresh()), names="value")
     pop.observe(refresh, names="value")

@@ -1,0 +1,357 @@
+"""Biais du dépistage : avance au diagnostic, biais de durée, surdiagnostic.
+
+Model: two identical populations followed the same way, one invited to screening for a cancer,
+the other not. The progressive cancers (those that would cause symptoms one day) are the same in
+both arms. They grow fast or slowly; a share of each kind is fatal, with an exponential time from
+clinical diagnosis to death. Screening:
+
+- finds a share of the fast cancers and a larger share of the slow ones, whose detectable phase
+  without symptoms is longer (length-time bias);
+- advances their diagnosis by a lead time, while the date of death does not move unless screening
+  truly cures some fatal cancers (lead-time bias; ``benefit`` is that true effect, 0 by default);
+- adds overdiagnosed cancers, which would never have caused symptoms (overdiagnosis).
+
+Survival "at 5 years" counts the diagnosed patients still alive 5 years after their diagnosis;
+mortality counts the deaths from the cancer in the whole population. All outputs are expected
+counts (floats); display rounds them. The same formulas are written once more as Vega expressions
+so that the book's chart is interactive without a kernel (a test checks that both agree).
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from dataclasses import dataclass, fields, replace
+
+import altair as alt
+import pandas as pd
+
+from ...core import data, ui
+from ...core.formatting import format_count
+
+DATASET = "parametres_biais_depistage"
+LN2 = math.log(2)
+
+# Model attribute → code in data/ (also the name of the Vega parameter).
+CODES = {
+    "population": "population", "incidence": "incidence", "slow_share": "part_lents",
+    "lethality_fast": "letalite_rapides", "lethality_slow": "letalite_lents",
+    "median_survival_fast": "survie_rapides", "median_survival_slow": "survie_lents",
+    "lead_time": "avance", "detection_fast": "detection_rapides", "sojourn_ratio": "rapport_sejour",
+    "overdiagnosis": "surdiagnostic", "benefit": "benefice", "horizon": "horizon",
+}
+
+
+class BiasError(ValueError):
+    """Invalid parameters (French message)."""
+
+
+def parameters() -> pd.DataFrame:
+    """The parameters' values, bounds, units and explanations (``data/``), in display order."""
+    return data.load_table(DATASET).sort_values("ordre").set_index("code")
+
+
+@dataclass(frozen=True)
+class Biases:
+    population: int
+    incidence: float
+    slow_share: float
+    lethality_fast: float
+    lethality_slow: float
+    median_survival_fast: float
+    median_survival_slow: float
+    lead_time: float
+    detection_fast: float
+    sojourn_ratio: float
+    overdiagnosis: float
+    benefit: float
+    horizon: float
+
+    def __post_init__(self) -> None:
+        bounds = parameters()
+        problems = []
+        for f in fields(self):
+            value, row = getattr(self, f.name), bounds.loc[CODES[f.name]]
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
+                    or not row["minimum"] <= value <= row["maximum"]:
+                problems.append(f"{row['libelle'].lower()} doit être compris entre {row['minimum']:g} et "
+                                f"{row['maximum']:g} (reçu : {value})")
+        if problems:
+            raise BiasError("Paramètres invalides : " + " ; ".join(problems) + ".")
+
+
+def defaults(**changes: float) -> Biases:
+    """The parameters of ``data/``, with the given attributes changed."""
+    table = parameters()
+    values = {attr: float(table.loc[code, "valeur"]) for attr, code in CODES.items()}
+    values["population"] = int(values["population"])
+    return replace(Biases(**values), **changes)
+
+
+# Scenarios that switch the biases on one at a time (values of data/, the others set to zero).
+SCENARIOS = {
+    "aucun": ("Aucun biais, aucun bénéfice", {"lead_time": 0, "sojourn_ratio": 1, "overdiagnosis": 0, "benefit": 0}),
+    "avance": ("Avance au diagnostic seule", {"sojourn_ratio": 1, "overdiagnosis": 0, "benefit": 0}),
+    "duree": ("Biais de durée seul", {"lead_time": 0, "overdiagnosis": 0, "benefit": 0}),
+    "surdiagnostic": ("Surdiagnostic seul", {"lead_time": 0, "sojourn_ratio": 1, "benefit": 0}),
+    "trois": ("Les trois biais, aucun bénéfice", {"benefit": 0}),
+    "benefice": ("Les trois biais et un vrai bénéfice", {"benefit": 0.2}),
+}
+
+
+def scenario(code: str) -> Biases:
+    if code not in SCENARIOS:
+        raise BiasError(f"Scénario « {code} » inconnu (choix : {', '.join(SCENARIOS)}).")
+    return defaults(**SCENARIOS[code][1])
+
+
+@dataclass(frozen=True)
+class Group:
+    """Cancers diagnosed in a group of patients: how many, how many die of it, how many are alive at the horizon."""
+
+    cases: float
+    deaths: float
+    alive: float
+
+    @property
+    def survival(self) -> float | None:
+        return self.alive / self.cases if self.cases > 0 else None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    unscreened: Group       # arm without screening: every cancer is found by its symptoms
+    screened: Group         # arm with screening: every cancer diagnosed
+    screen_detected: Group  # … found by screening (overdiagnoses included)
+    interval: Group         # … found by symptoms despite screening
+    overdiagnosed: float
+
+    @property
+    def deaths_avoided(self) -> float:
+        return self.unscreened.deaths - self.screened.deaths
+
+
+def _alive(cases: float, lethality: float, median: float, years: float, cured: float = 0.0) -> float:
+    """Patients alive ``years`` after diagnosis (exponential time to death of the fatal ones)."""
+    fatal = cases * lethality * (1 - cured)
+    return cases - fatal + fatal * math.exp(-LN2 / median * max(0.0, years))
+
+
+def simulate(p: Biases) -> Outcome:
+    """Expected cancers, deaths and survivors at the horizon, with and without screening."""
+    kinds = [  # (progressive cancers, share found by screening, lethality, median survival)
+        (p.population * p.incidence * (1 - p.slow_share), p.detection_fast, p.lethality_fast, p.median_survival_fast),
+        (p.population * p.incidence * p.slow_share, min(1.0, p.detection_fast * p.sojourn_ratio), p.lethality_slow,
+         p.median_survival_slow),
+    ]
+    unscreened, detected, interval = Group(0, 0, 0), Group(0, 0, 0), Group(0, 0, 0)
+    for cases, found, lethality, median in kinds:
+        screen, symptoms = cases * found, cases * (1 - found)
+        unscreened = _add(unscreened, cases, cases * lethality, _alive(cases, lethality, median, p.horizon))
+        detected = _add(detected, screen, screen * lethality * (1 - p.benefit),
+                        _alive(screen, lethality, median, p.horizon - p.lead_time, p.benefit))
+        interval = _add(interval, symptoms, symptoms * lethality, _alive(symptoms, lethality, median, p.horizon))
+    overdiagnosed = detected.cases * p.overdiagnosis / (1 - p.overdiagnosis)
+    detected = _add(detected, overdiagnosed, 0.0, overdiagnosed)
+    screened = _add(detected, interval.cases, interval.deaths, interval.alive)
+    return Outcome(unscreened=unscreened, screened=screened, screen_detected=detected, interval=interval,
+                   overdiagnosed=overdiagnosed)
+
+
+def _add(g: Group, cases: float, deaths: float, alive: float) -> Group:
+    return Group(g.cases + cases, g.deaths + deaths, g.alive + alive)
+
+
+def percent(value: float | None) -> str:
+    return "non calculable" if value is None else f"{value * 100:.1f}".replace(".", ",") + "\u202f%"
+
+
+def describe(p: Biases, o: Outcome) -> str:
+    """Plain-language summary of the result (text alternative of the chart)."""
+    years = f"{p.horizon:g}"
+    avoided = round(o.unscreened.deaths) - round(o.screened.deaths)  # consistent with the rounded counts shown
+    gain = (o.screened.survival or 0) - (o.unscreened.survival or 0)
+    if avoided != 0:
+        verdict = f"{format_count(avoided)} décès évités"
+    elif gain > 0.0005:
+        verdict = "aucun décès évité ; la survie s'améliore pourtant, entièrement à cause des biais"
+    else:
+        verdict = "aucun décès évité, et la survie ne change pas"
+    over = format_count(o.overdiagnosed) + (" surdiagnostics" if round(o.overdiagnosed) > 1 else " surdiagnostic")
+    return (
+        f"Pour {format_count(p.population)} personnes dans chaque groupe, la survie à {years} ans après le diagnostic "
+        f"passe de {percent(o.unscreened.survival)} sans dépistage à {percent(o.screened.survival)} avec dépistage "
+        f"({percent(o.screen_detected.survival)} pour les cancers trouvés par le dépistage, "
+        f"{percent(o.interval.survival)} pour ceux révélés par des symptômes entre deux examens). "
+        f"Les cancers diagnostiqués passent de {format_count(o.unscreened.cases)} à {format_count(o.screened.cases)}, "
+        f"dont {over}. Les décès par ce cancer passent de "
+        f"{format_count(o.unscreened.deaths)} à {format_count(o.screened.deaths)} : {verdict}."
+    )
+
+
+# ---------------------------------------------------------------------------
+# The same model as Vega expressions (fixed values inlined, sliders as parameter names)
+
+def expressions(p: Biases, bound: tuple[str, ...] = ()) -> dict[str, str]:
+    """Ordered Vega expressions of every quantity of :func:`simulate` (later ones use ``datum.<earlier>``)."""
+    v = {attr: (CODES[attr] if CODES[attr] in bound else repr(float(getattr(p, attr)))) for attr in CODES}
+
+    def alive(cases: str, lethality: str, median: str, years: str, cured: str = "0") -> str:
+        fatal = f"({cases} * {lethality} * (1 - {cured}))"
+        return f"({cases} - {fatal} + {fatal} * exp(-{LN2!r} / {median} * max(0, {years})))"
+
+    e = {
+        "n_r": f"{v['population']} * {v['incidence']} * (1 - {v['slow_share']})",
+        "n_l": f"{v['population']} * {v['incidence']} * {v['slow_share']}",
+        "s_r": f"datum.n_r * {v['detection_fast']}",
+        "s_l": f"datum.n_l * min(1, {v['detection_fast']} * {v['sojourn_ratio']})",
+        "c_r": "datum.n_r - datum.s_r",
+        "c_l": "datum.n_l - datum.s_l",
+        "sur": f"(datum.s_r + datum.s_l) * {v['overdiagnosis']} / (1 - {v['overdiagnosis']})",
+    }
+    fast = (v["lethality_fast"], v["median_survival_fast"])
+    slow = (v["lethality_slow"], v["median_survival_slow"])
+    early = f"{v['horizon']} - {v['lead_time']}"
+    e["cas_sans"] = "datum.n_r + datum.n_l"
+    e["dc_sans"] = f"datum.n_r * {fast[0]} + datum.n_l * {slow[0]}"
+    e["vie_sans"] = f"{alive('datum.n_r', *fast, v['horizon'])} + {alive('datum.n_l', *slow, v['horizon'])}"
+    e["cas_dep"] = "datum.s_r + datum.s_l + datum.sur"
+    e["dc_dep"] = f"(datum.s_r * {fast[0]} + datum.s_l * {slow[0]}) * (1 - {v['benefit']})"
+    e["vie_dep"] = (f"{alive('datum.s_r', *fast, early, v['benefit'])} + "
+                    f"{alive('datum.s_l', *slow, early, v['benefit'])} + datum.sur")
+    e["cas_int"] = "datum.c_r + datum.c_l"
+    e["dc_int"] = f"datum.c_r * {fast[0]} + datum.c_l * {slow[0]}"
+    e["vie_int"] = f"{alive('datum.c_r', *fast, v['horizon'])} + {alive('datum.c_l', *slow, v['horizon'])}"
+    e["cas_avec"] = "datum.cas_dep + datum.cas_int"
+    e["dc_avec"] = "datum.dc_dep + datum.dc_int"
+    e["vie_avec"] = "datum.vie_dep + datum.vie_int"
+    return e
+
+
+# ---------------------------------------------------------------------------
+# Chart: survival from diagnosis, deaths and cancers diagnosed, with and without screening,
+# computed from Vega parameters so that the same spec is interactive in the static book.
+
+_BARS = [  # (measure, key, label, arm)
+    ("survie", "sans", "Sans dépistage : tous les cancers", "Sans dépistage"),
+    ("survie", "avec", "Avec dépistage : tous les cancers", "Avec dépistage"),
+    ("survie", "dep", "Avec dépistage : cancers trouvés par le dépistage", "Avec dépistage"),
+    ("survie", "int", "Avec dépistage : cancers révélés entre deux examens", "Avec dépistage"),
+    ("deces", "sans", "Sans dépistage", "Sans dépistage"),
+    ("deces", "avec", "Avec dépistage", "Avec dépistage"),
+    ("cas", "sans", "Sans dépistage", "Sans dépistage"),
+    ("cas", "avec", "Avec dépistage", "Avec dépistage"),
+]
+ARM_COLOURS = {"Sans dépistage": "#7f7f7f", "Avec dépistage": "#2166ac"}
+
+
+def chart(p: Biases | None = None, interactive: bool = False) -> alt.VConcatChart:
+    """Survival at the horizon, deaths and cancers diagnosed in both arms, and a sentence that sums them up."""
+    p = p or scenario("trois")
+    table = parameters()
+    sliders = [code for code in table.index if table.loc[code, "reglable"] == 1]
+    params = []
+    for code in sliders:
+        row, attr = table.loc[code], next(a for a, c in CODES.items() if c == code)
+        bind = alt.binding_range(min=row["minimum"], max=row["maximum"], step=row["pas"], name=f"{row['libelle']} : ")
+        params.append(alt.param(name=code, value=float(getattr(p, attr)), bind=bind) if interactive
+                      else alt.param(name=code, value=float(getattr(p, attr))))
+    exprs = expressions(p, tuple(sliders))
+    rows = pd.DataFrame(_BARS, columns=["mesure", "cle", "groupe", "bras"]).reset_index(names="ordre")
+    value = " : ".join(
+        f"datum.mesure == '{m}' && datum.cle == '{k}' ? "
+        + (f"datum.vie_{k} / datum.cas_{k}" if m == "survie" else f"datum.{'dc' if m == 'deces' else 'cas'}_{k}")
+        for m, k, _, _ in _BARS
+    ) + " : 0"
+    base = alt.Chart(rows).transform_calculate(**exprs).transform_calculate(valeur=value)
+    colour = alt.Color("bras:N", scale=alt.Scale(domain=list(ARM_COLOURS), range=list(ARM_COLOURS.values())),
+                       legend=None)
+
+    def panel(measure: str, title: str, fmt: str, x_title: str, domain: list[float] | None = None) -> alt.LayerChart:
+        sub = base.transform_filter(f"datum.mesure == '{measure}'")
+        x = alt.X("valeur:Q", title=x_title, axis=alt.Axis(format=fmt),
+                  scale=alt.Scale(domain=domain) if domain else alt.Undefined)
+        order = [label for m, _, label, _ in _BARS if m == measure]
+        y = alt.Y("groupe:N", sort=order, title=None, axis=alt.Axis(labelLimit=380))
+        bars = sub.mark_bar().encode(x=x, y=y, color=colour, tooltip=[
+            alt.Tooltip("groupe:N", title="Groupe"), alt.Tooltip("valeur:Q", title=x_title, format=fmt)])
+        labels = sub.mark_text(align="left", dx=4, fontSize=12).encode(x=x, y=y, text=alt.Text("valeur:Q", format=fmt))
+        return (bars + labels).properties(width=330, height=26 * len(rows[rows.mesure == measure]), title=title)
+
+    years = f"{p.horizon:g}"
+    survival = panel("survie", f"Survie à {years} ans après le diagnostic", ".0%", "Patients en vie", [0, 1])
+    deaths = panel("deces", f"Décès par ce cancer pour {format_count(p.population)} personnes", ",.0f", "Décès")
+    cases = panel("cas", "Cancers diagnostiqués", ",.0f", "Cancers")
+    sentence = base.transform_filter("datum.ordre == 0").transform_calculate(
+        l1=(f"'Survie à {years} ans : ' + format(datum.vie_sans / datum.cas_sans, '.1%') + ' sans dépistage, ' "
+            "+ format(datum.vie_avec / datum.cas_avec, '.1%') + ' avec dépistage.'"),
+        l2=("'Décès : ' + format(datum.dc_sans, ',.0f') + ' sans dépistage, ' + format(datum.dc_avec, ',.0f') "
+            "+ ' avec, soit ' + format(round(datum.dc_sans) - round(datum.dc_avec), ',.0f') + ' décès évités. Surdiagnostics : ' "
+            "+ format(datum.sur, ',.0f') + '.'"),
+    )
+    line1 = sentence.mark_text(align="left", fontSize=13, fontWeight="bold").encode(
+        x=alt.value(0), y=alt.value(0), text="l1:N")
+    line2 = sentence.mark_text(align="left", fontSize=13, fontWeight="bold").encode(
+        x=alt.value(0), y=alt.value(20), text="l2:N")
+    return (
+        alt.vconcat((line1 + line2).properties(width=600, height=28), survival, alt.hconcat(deaths, cases))
+        .add_params(*params)
+        .properties(description=(
+            f"Biais du dépistage : survie à {years} ans après le diagnostic, décès par ce cancer et cancers "
+            "diagnostiqués, dans une population sans dépistage et une population identique avec dépistage ; "
+            "une phrase en tête résume les chiffres."))
+        .configure_view(stroke=None)
+        .configure_title(anchor="start", fontSize=14)
+    )
+
+
+# ---------------------------------------------------------------------------
+# Thin ipywidgets UI
+
+def simulator(start: str = "trois"):
+    import ipywidgets as w
+
+    table = parameters()
+    style, lay = {"description_width": "22em"}, w.Layout(width="44em")
+    choose = w.Dropdown(options=[(label, code) for code, (label, _) in SCENARIOS.items()], value=start,
+                        description="Scénario", style=style, layout=lay).add_class("atelier-scenario")
+    sliders = {}
+    for attr, code in CODES.items():
+        row = table.loc[code]
+        if row["reglable"] != 1:
+            continue
+        sliders[attr] = w.FloatSlider(min=row["minimum"], max=row["maximum"], step=row["pas"], description=row["libelle"],
+                                      style=style, layout=lay, continuous_update=False,
+                                      readout_format=".2f" if row["maximum"] <= 1 else ".1f").add_class(f"atelier-{code}")
+    help_text = w.HTML("<ul>" + "".join(
+        f"<li><strong>{html.escape(table.loc[CODES[a], 'libelle'])}</strong> ({html.escape(table.loc[CODES[a], 'unite'])}) : "
+        f"{html.escape(table.loc[CODES[a], 'explication'])}</li>" for a in sliders) + "</ul>")
+    message = w.HTML().add_class("atelier-message")
+    figure = w.Output().add_class("atelier-figure")
+    text = w.HTML().add_class("atelier-description")
+    pause = ui.Pause()
+
+    def apply_scenario(*_):
+        s = scenario(choose.value)
+        with pause:
+            for attr, sl in sliders.items():
+                sl.value = getattr(s, attr)
+
+    def refresh(*_):
+        if pause:
+            return
+        try:
+            p = defaults(**{attr: float(sl.value) for attr, sl in sliders.items()})
+        except BiasError as exc:
+            message.value = ui.message(exc)
+            return
+        message.value = ""
+        ui.show_chart(figure, chart(p))
+        text.value = f"<p role='status'>{html.escape(describe(p, simulate(p)))}</p>"
+
+    choose.observe(lambda *_: (apply_scenario(), refresh()), names="value")
+    for sl in sliders.values():
+        sl.observe(refresh, names="value")
+    apply_scenario()
+    refresh()
+    return w.VBox([choose, *sliders.values(), message, text, figure, help_text])
