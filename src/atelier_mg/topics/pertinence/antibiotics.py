@@ -175,7 +175,9 @@ def static_chart(n: int = 1000, prevalence: float = 0.2, sensitivity: float = 0.
         "10": "n * prev * se + n * (1 - prev) * (1 - sp)", "11": "n * prev * (1 - se)", "12": "n * (1 - prev) * (1 - sp)",
     }
     value = " : ".join(f"datum.k == '{k}' ? {e}" for k, e in expr.items()) + " : 0"
-    base = alt.Chart(rows).transform_calculate(patients=value, etiquette="format(datum.patients, ',.0f')")
+    # The label names what the bar counts: colour is not the only carrier of meaning.
+    base = alt.Chart(rows).transform_calculate(
+        patients=value, etiquette="format(datum.patients, ',.0f') + ' (' + lower(datum.resultat) + ')'")
     bars = base.mark_bar().encode(
         y=alt.Y("strategie:N", title=None, axis=alt.Axis(labelLimit=300)),
         yOffset="resultat:N",
