@@ -25,7 +25,7 @@ EXPECTED = {
     "competences": dict(total=10, auto=10, partial={"q1-reponse"}, partial_score=4,
                         secrets=("HIDDEN TESTS", "score_answers", '"F04", "F05"', '"C7", "C4"')),
     "pertinence": dict(total=19, auto=19, partial={"q1-reponse"}, partial_score=3,
-                       secrets=("HIDDEN TESTS", "49000 / 50000", "308.2 + 71.6", '== "METHADONE"', '== "ecbu_avant_antibiotique"')),
+                       secrets=("HIDDEN TESTS", "49000 / 50000", "308.2 + 71.6", '== "METHADONE"', 'r["decision"] ==')),
     "prevention": dict(total=16, auto=16, partial={"q2-reponse"}, partial_score=4,
                        secrets=("HIDDEN TESTS", "357.12", "seed=99", "score_answers")),
     "rsca": dict(total=22, auto=2, partial={"etiquetage-reponse"}, partial_score=2,
