@@ -199,8 +199,13 @@ def national_figures() -> dict[str, float]:
     return data.mapping("antibiotiques_france", "indicateur", "valeur")
 
 
+def national_target() -> float:
+    """SpF's 2027 target, in prescriptions per 1,000 inhabitants and per year."""
+    return data.mapping("antibiotiques_spf_2024", "indicateur", "valeur")["cible_2027"]
+
+
 def national_target_index() -> float:
-    """SpF's 2027 target (prescriptions per 1,000) as an index, base 100 = the 2024 prescription rate."""
+    """SpF's 2027 target as an index, base 100 = the 2024 prescription rate."""
     spf = data.mapping("antibiotiques_spf_2024", "indicateur", "valeur")
     return 100 * spf["cible_2027"] / spf["prescriptions_1000"]
 
@@ -247,8 +252,9 @@ def trajectory_chart(annual_reduction: float = 0.05, interactive: bool = False) 
     targets = pd.DataFrame({
         "annee": [2025, 2027, 2027],
         "indice": [100 + fig["objectif_2025"], 100 + fig["objectif_2027"], national_target_index()],
-        "libelle": [f"convention {fig['objectif_2025']:+.0f} %", f"convention {fig['objectif_2027']:+.0f} %",
-                    "cible nationale (650 pour 1 000)"],
+        "libelle": [f"convention {fig['objectif_2025']:+.0f}\u202f%".replace("-", "−"),
+                    f"convention {fig['objectif_2027']:+.0f}\u202f%".replace("-", "−"),
+                    f"cible nationale ({national_target():.0f} pour 1 000)"],
         "source": ["convention 2024", "convention 2024", "Santé publique France"],
     })
     t = alt.Chart(targets)
@@ -267,9 +273,12 @@ def trajectory_chart(annual_reduction: float = 0.05, interactive: bool = False) 
     return alt.layer(line, marks, tlabels, nlabel).add_params(red).properties(
         width=460, height=260, title="Trajectoire des prescriptions d'antibiotiques",
         description="Courbe de l'indice des prescriptions d'antibiotiques de 2024 à 2030 selon une baisse annuelle "
-                    "constante (curseur), avec les objectifs de la convention 2024 (losanges : -10 % en 2025, -25 % "
-                    "en 2027) et la cible nationale de Santé publique France pour 2027 (carré). La moyenne "
-                    "européenne, exprimée en consommation, n'est pas tracée sur cet indice de prescriptions.",
+                    f"constante (curseur), avec les objectifs de la convention 2024 (losanges : "
+                    f"{targets.libelle[0].removeprefix('convention ')} en 2025, "
+                    f"{targets.libelle[1].removeprefix('convention ')} en 2027) et la cible nationale de Santé publique "
+                    f"France pour 2027 (carré, indice {french_number(round(national_target_index(), 1))}). "
+                    "La moyenne européenne, exprimée en consommation, "
+                    "n'est pas tracée sur cet indice de prescriptions.",
     ).configure_view(stroke=None)
 
 
