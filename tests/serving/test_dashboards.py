@@ -82,6 +82,10 @@ def test_tester_ou_traiter_dashboard(page, server):
     expect(table).not_to_contain_text("Test si score ≥ seuil", timeout=30_000)
     expect(table).to_contain_text("660")  # 1,000 women, prevalence 60 %, Se 90 %, Sp 70 %: 540 + 120 antibiotics
     assert table.inner_text() != before
+    # The text alternative follows the sliders and is announced to screen readers.
+    summary = page.locator(".atelier-resume [role=status][aria-live=polite]")
+    expect(summary).to_contain_text("660 antibiotiques prescrits")
+    expect(summary).to_contain_text("60 infections bactériennes non traitées")  # 10 % of 600 missed by the dipstick
     # The trajectory chart recomputes in the page when its slider moves.
     trajectory = page.locator(".atelier-graphique[data-atelier-rendu=ok]", has_text="Trajectoire").locator("svg")
     expect(trajectory).to_be_visible(timeout=30_000)

@@ -25,6 +25,7 @@ from .competencies import (
 from .ecology import ECOLOGIE
 from .pertinence import (
     AGE_BANDS,
+    ANTIBIOTHERAPIES,
     CHIFFRES,
     CHIFFRES_SIMPLES,
     CLASSES_TRAITEMENT,
@@ -67,6 +68,7 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
     "classes_traitement": CLASSES_TRAITEMENT,
     "parametres_entiers": PARAMETRES_ENTIERS,
     "tests_rapides": TESTS_RAPIDES,
+    "antibiotherapies": ANTIBIOTHERAPIES,
     "delivrance_pharmacien": DELIVRANCE_PHARMACIEN,
     "mcisaac": MCISAAC,
     "programmes_pertinence": PROGRAMMES_PERTINENCE,

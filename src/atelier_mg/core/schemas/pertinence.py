@@ -196,3 +196,19 @@ REGLES_DISPOSITIF = pa.DataFrameSchema(
     },
     strict=True,
 )
+
+
+ANTIBIOTHERAPIES = pa.DataFrameSchema(
+    {
+        "code": pa.Column(str, code(r"^[a-z0-9_]+$", "angine_adulte"), unique=True),
+        "infection": pa.Column(str, non_empty()),
+        "public": pa.Column(str, non_empty()),
+        "conduite": pa.Column(str, non_empty()),
+        "antibiotique": pa.Column(str, non_empty()),
+        "duree_jours": pa.Column(float, between(0, 30), nullable=True, coerce=True),
+        "duree": pa.Column(str, non_empty()),
+        "annee": pa.Column(int, between(2000, 2100), coerce=True),
+        "reference": pa.Column(str, non_empty()),
+    },
+    strict=True,
+)

@@ -121,18 +121,38 @@ def outcomes_table(outcomes: list[Outcome]) -> pd.DataFrame:
     )
 
 
-def outcomes_chart(outcomes: list[Outcome]) -> alt.Chart:
+def describe(outcomes: list[Outcome]) -> str:
+    """Text alternative of the comparison: one French sentence per strategy (what a screen reader reads)."""
+    if not outcomes:
+        raise AntibioticError("Aucune stratégie à décrire.")
+    sentences = [
+        f"{STRATEGIES[o.strategy]} : {format_count(o.antibiotics)} antibiotiques prescrits, "
+        f"{format_count(o.missed)} infections bactériennes non traitées, "
+        f"{format_count(o.unnecessary)} antibiotiques sans infection bactérienne"
+        + (f", {format_count(o.tests)} tests." if o.tests else ".")
+        for o in outcomes
+    ]
+    return f"Sur {format_count(outcomes[0].patients)} patients. " + " ".join(sentences)
+
+
+def outcomes_chart(outcomes: list[Outcome]) -> alt.LayerChart:
     rows = []
     for o in outcomes:
         for label, value in zip(RESULTS, (o.antibiotics, o.missed, o.unnecessary), strict=True):
-            rows.append({"Stratégie": STRATEGIES[o.strategy], "Résultat": label, "Patients": value})
-    return alt.Chart(pd.DataFrame(rows)).mark_bar().encode(
+            rows.append({"Stratégie": STRATEGIES[o.strategy], "Résultat": label, "Patients": value,
+                         "Étiquette": f"{format_count(value)} ({label.lower()})"})
+    base = alt.Chart(pd.DataFrame(rows)).encode(
         y=alt.Y("Stratégie:N", title=None, sort=[STRATEGIES[o.strategy] for o in outcomes], axis=alt.Axis(labelLimit=300)),
         x=alt.X("Patients:Q", title="Patients"),
+        yOffset=alt.YOffset("Résultat:N", sort=list(RESULTS)),
+    )
+    bars = base.mark_bar().encode(
         color=alt.Color("Résultat:N", legend=alt.Legend(orient="bottom", title=None), scale=RESULT_COLOURS),
-        yOffset="Résultat:N",
         tooltip=["Stratégie:N", "Résultat:N", alt.Tooltip("Patients:Q", format=",.0f")],
-    ).properties(width=420, height=alt.Step(12), title="Comparer les stratégies",
+    )
+    # Each bar carries its value and what it counts: colour is never the only carrier of meaning.
+    labels = base.mark_text(align="left", dx=3, fontSize=10).encode(text="Étiquette:N")
+    return alt.layer(bars, labels).properties(width=420, height=alt.Step(12), title="Comparer les stratégies",
                  description="Barres groupées : antibiotiques prescrits, infections non traitées et antibiotiques "
                              "sans infection bactérienne pour chaque stratégie.")
 
@@ -155,7 +175,9 @@ def static_chart(n: int = 1000, prevalence: float = 0.2, sensitivity: float = 0.
         "10": "n * prev * se + n * (1 - prev) * (1 - sp)", "11": "n * prev * (1 - se)", "12": "n * (1 - prev) * (1 - sp)",
     }
     value = " : ".join(f"datum.k == '{k}' ? {e}" for k, e in expr.items()) + " : 0"
-    base = alt.Chart(rows).transform_calculate(patients=value, etiquette="format(datum.patients, ',.0f')")
+    # The label names what the bar counts: colour is not the only carrier of meaning.
+    base = alt.Chart(rows).transform_calculate(
+        patients=value, etiquette="format(datum.patients, ',.0f') + ' (' + lower(datum.resultat) + ')'")
     bars = base.mark_bar().encode(
         y=alt.Y("strategie:N", title=None, axis=alt.Axis(labelLimit=300)),
         yOffset="resultat:N",
@@ -177,23 +199,35 @@ def national_figures() -> dict[str, float]:
     return data.mapping("antibiotiques_france", "indicateur", "valeur")
 
 
+def national_target() -> float:
+    """SpF's 2027 target, in prescriptions per 1,000 inhabitants and per year."""
+    return data.mapping("antibiotiques_spf_2024", "indicateur", "valeur")["cible_2027"]
+
+
+def national_target_index() -> float:
+    """SpF's 2027 target as an index, base 100 = the 2024 prescription rate."""
+    spf = data.mapping("antibiotiques_spf_2024", "indicateur", "valeur")
+    return 100 * spf["cible_2027"] / spf["prescriptions_1000"]
+
+
 def trajectory(annual_reduction: float, start_year: int = 2024, end_year: int = 2030, base: float = 100.0) -> pd.DataFrame:
     """Prescriptions (index, base 100 in ``start_year``) under a constant annual reduction, with the targets.
 
-    Targets from the 2024 convention: -10 % from 2025 and -25 % by 2027 (relative to the base year, as
-    we read them); the European average is France's level divided by 1.3 (+30 % above the mean).
+    Targets of the 2024 convention: -10 % from 2025 and -25 % by 2027 (relative to the base year, as we
+    read them), and the national target of Santé publique France for 2027 (650 prescriptions per 1,000
+    inhabitants, against 860.4 in 2024). All are prescriptions; the European comparison, which is about
+    consumption (defined daily doses), is deliberately not drawn on this index.
     """
     if isinstance(annual_reduction, bool) or not isinstance(annual_reduction, (int, float)) or not 0 <= annual_reduction < 1:
         raise AntibioticError(f"La baisse annuelle doit être une proportion entre 0 et 1 (reçu : {annual_reduction}).")
     fig = national_figures()
-    europe = base / (1 + fig["ecart_moyenne_europeenne"] / 100)
     years = list(range(start_year, end_year + 1))
     return pd.DataFrame({
         "annee": years,
         "prescriptions": [base * (1 - annual_reduction) ** (y - start_year) for y in years],
         "objectif": [base * (1 + fig["objectif_2025"] / 100) if y == 2025 else
                      base * (1 + fig["objectif_2027"] / 100) if y == 2027 else None for y in years],
-        "moyenne_europeenne": europe,
+        "cible_nationale": [base * national_target_index() / 100 if y == 2027 else None for y in years],
     })
 
 
@@ -205,29 +239,46 @@ def reduction_to_reach(target_fraction: float, years: int) -> float:
 
 
 def trajectory_chart(annual_reduction: float = 0.05, interactive: bool = False) -> alt.LayerChart:
-    """Index of prescriptions (base 100 in 2024) against the targets and the European average."""
+    """Index of prescriptions (base 100 in 2024) against the convention's targets and SpF's national target."""
     fig = national_figures()
-    europe = 100 / (1 + fig["ecart_moyenne_europeenne"] / 100)
-    red = alt.param(name="baisse", value=annual_reduction,
-                    bind=alt.binding_range(min=0, max=0.3, step=0.01, name="Baisse annuelle : ") if interactive else None)
+    bind = {"bind": alt.binding_range(min=0, max=0.3, step=0.01, name="Baisse annuelle : ")} if interactive else {}
+    red = alt.param(name="baisse", value=annual_reduction, **bind)
     years = alt.Chart(pd.DataFrame({"annee": range(2024, 2031)})).transform_calculate(
         prescriptions="100 * pow(1 - baisse, datum.annee - 2024)")
     line = years.mark_line(point=True, color="#1b6ca8").encode(
         x=alt.X("annee:O", title="Année", axis=alt.Axis(labelAngle=0)),
         y=alt.Y("prescriptions:Q", title="Prescriptions (indice 100 en 2024)", scale=alt.Scale(domain=[40, 105])),
         tooltip=[alt.Tooltip("annee:O", title="Année"), alt.Tooltip("prescriptions:Q", title="Indice", format=".1f")])
-    targets = pd.DataFrame({"annee": [2025, 2027], "indice": [100 + fig["objectif_2025"], 100 + fig["objectif_2027"]],
-                            "libelle": [f"objectif {fig[k]:+.0f} %" for k in ("objectif_2025", "objectif_2027")]})
+    targets = pd.DataFrame({
+        "annee": [2025, 2027, 2027],
+        "indice": [100 + fig["objectif_2025"], 100 + fig["objectif_2027"], national_target_index()],
+        "libelle": [f"convention {fig['objectif_2025']:+.0f}\u202f%".replace("-", "−"),
+                    f"convention {fig['objectif_2027']:+.0f}\u202f%".replace("-", "−"),
+                    f"cible nationale ({national_target():.0f} pour 1 000)"],
+        "source": ["convention 2024", "convention 2024", "Santé publique France"],
+    })
     t = alt.Chart(targets)
-    marks = t.mark_point(shape="diamond", size=140, color="#d73027", filled=True).encode(x="annee:O", y="indice:Q")
-    tlabels = t.mark_text(dx=10, align="left", color="#d73027").encode(x="annee:O", y="indice:Q", text="libelle:N")
-    eu = alt.Chart(pd.DataFrame({"y": [europe], "libelle": ["moyenne européenne"]}))
-    rule = eu.mark_rule(strokeDash=[5, 4], color="#555").encode(y="y:Q")
-    eulabel = eu.mark_text(align="left", dy=-6, color="#555").encode(y="y:Q", x=alt.value(5), text="libelle:N")
-    return alt.layer(line, marks, tlabels, rule, eulabel).add_params(red).properties(
+    # Shape and text, not colour alone, tell the two kinds of target apart.
+    marks = t.mark_point(size=140, color="#b2182b", filled=True).encode(
+        x="annee:O", y="indice:Q",
+        shape=alt.Shape("source:N", scale=alt.Scale(domain=["convention 2024", "Santé publique France"],
+                                                    range=["diamond", "square"]),
+                        legend=alt.Legend(title="Objectif", orient="bottom")),
+        tooltip=[alt.Tooltip("libelle:N", title="Objectif"), alt.Tooltip("indice:Q", title="Indice", format=".1f")])
+    # The two 2027 targets almost coincide: the national label goes above, the convention's below.
+    tlabels = t.transform_filter("datum.source == 'convention 2024'").mark_text(
+        dx=10, dy=8, align="left", color="#b2182b").encode(x="annee:O", y="indice:Q", text="libelle:N")
+    nlabel = t.transform_filter("datum.source != 'convention 2024'").mark_text(
+        dx=10, dy=-10, align="left", color="#b2182b").encode(x="annee:O", y="indice:Q", text="libelle:N")
+    return alt.layer(line, marks, tlabels, nlabel).add_params(red).properties(
         width=460, height=260, title="Trajectoire des prescriptions d'antibiotiques",
         description="Courbe de l'indice des prescriptions d'antibiotiques de 2024 à 2030 selon une baisse annuelle "
-                    "constante, avec les objectifs de la convention 2024 et la moyenne européenne.",
+                    f"constante (curseur), avec les objectifs de la convention 2024 (losanges : "
+                    f"{targets.libelle[0].removeprefix('convention ')} en 2025, "
+                    f"{targets.libelle[1].removeprefix('convention ')} en 2027) et la cible nationale de Santé publique "
+                    f"France pour 2027 (carré, indice {french_number(round(national_target_index(), 1))}). "
+                    "La moyenne européenne, exprimée en consommation, "
+                    "n'est pas tracée sur cet indice de prescriptions.",
     ).configure_view(stroke=None)
 
 
@@ -257,6 +308,7 @@ def simulator(situation: str = "angine_adulte"):
         widget.continuous_update = False
         widget.add_class(cls)
     note = w.HTML().add_class("atelier-note")
+    summary = w.HTML().add_class("atelier-resume")  # text alternative, read by screen readers when it changes
     figure = w.Output().add_class("atelier-figure")
     result = w.HTML().add_class("atelier-tableau")
     pause = ui.Pause()  # one refresh for a whole situation, not one per slider
@@ -272,9 +324,11 @@ def simulator(situation: str = "angine_adulte"):
         prev.disabled = adult
         status = STATUS_LABEL.get(row["statut"], row["statut"])
         note.value = (f"<p><em>Valeurs {html.escape(status)}</em> : {html.escape(row['source'])}."
-                      + (f" Chez l'adulte, la prévalence ({french_number(implied_prevalence(), percent=True)}) découle d'une "
-                         "répartition illustrative des scores de Mac Isaac, combinée aux probabilités mesurées par "
-                         "Fine et al. (2012) chez des patients de 3 ans et plus." if adult else "") + "</p>")
+                      + (f" Chez l'adulte, la prévalence ({french_number(implied_prevalence(), percent=True)}) n'est pas "
+                         "mesurée : elle résulte d'une répartition illustrative des patients entre les scores de Mac "
+                         "Isaac, combinée aux probabilités publiées par Fine et al. (2012) pour des patients de 3 ans "
+                         "et plus (pas seulement des adultes) ; le curseur de prévalence est donc figé." if adult else "")
+                      + "</p>")
         refresh()
 
     def refresh(*_):
@@ -288,6 +342,7 @@ def simulator(situation: str = "angine_adulte"):
         except AntibioticError as exc:
             result.value = ui.message(exc)
             return
+        summary.value = f'<p role="status" aria-live="polite">{html.escape(describe(outcomes))}</p>'
         ui.show_chart(figure, outcomes_chart(outcomes))
         result.value = outcomes_table(outcomes).to_html(index=False, border=0, classes="atelier-table")
 
@@ -295,4 +350,4 @@ def simulator(situation: str = "angine_adulte"):
     for widget in (n, prev, se, sp, threshold):
         widget.observe(refresh, names="value")
     load()
-    return w.VBox([choose, note, n, prev, se, sp, threshold, figure, result])
+    return w.VBox([choose, note, n, prev, se, sp, threshold, summary, figure, result])
