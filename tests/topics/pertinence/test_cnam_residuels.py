@@ -1,0 +1,67 @@
+"""Items restants de la relecture (pertinence §9) : chaque jeu de données contre ce que disent ses sources."""
+
+from __future__ import annotations
+
+from atelier_mg.core import data
+from atelier_mg.core.schemas.pertinence import RULE_STATUSES
+
+NEW_DATASETS = ("angine_culture_raa", "livrables_cnam_2024", "prescription_securisee_2025", "medicaments_sexe_age")
+
+
+def test_throat_culture_age_window_is_the_2011_guideline():
+    raa = data.mapping("angine_culture_raa", "parametre", "valeur")
+    # SPILF/SFP/GPIP 2011: a stay in an endemic area counts between 5 and 25 years of age.
+    assert (raa["age_min_sejour_endemie"], raa["age_max_sejour_endemie"]) == (5, 25)
+    contre = data.read_metadata("angine_culture_raa")["verification"]["contre"]
+    assert "antécédent personnel de RAA" in contre and "n'a pas pu être rouvert" in contre
+
+
+def test_every_first_deliverable_of_the_slide_is_accounted_for():
+    rows = data.load_table("livrables_cnam_2024").set_index("code")
+    # Slide « Premiers livrables » (source 003 l. 92-104): awareness campaign, level-2 analgesics,
+    # teleconsultation framing, GAP specification, new services (SOS IJ, « lien antibiotic »).
+    assert {"sensibilisation", "antalgiques", "teleconsultation_has", "teleconsultation_arrets", "gap", "sos_ij",
+            "lien_antibiotic"} == set(rows.index)
+    assert set(rows["statut"]) <= set(RULE_STATUSES)
+    # What could not be found is said so, never filled in.
+    assert rows.loc["lien_antibiotic", "statut"] == rows.loc["teleconsultation_has", "statut"] == (
+        "non précisé par les textes publics")
+    assert "1er mars 2025" in rows.loc["antalgiques", "reponse"] and "12 semaines" in rows.loc["antalgiques", "reponse"]
+    assert "3 jours" in rows.loc["teleconsultation_arrets", "reponse"]
+    assert "médecin traitant" in rows.loc["teleconsultation_arrets", "reponse"]
+
+
+def test_deliverables_agree_with_the_figures_and_the_other_chapters():
+    rows = data.load_table("livrables_cnam_2024").set_index("code")
+    figures = data.mapping("prescription_securisee_2025", "indicateur", "valeur")
+    assert f"{int(figures['arret_teleconsultation_jours'])} jours" in rows.loc["teleconsultation_arrets", "reponse"]
+    assert f"moins de {int(figures['sos_ij_delai'])} jours" in rows.loc["sos_ij", "reponse"]
+    # Same secure-prescription rule as the polypharmacy chapter's regulatory table.
+    rules = data.mapping("deprescription_reglementation", "parametre", "valeur")
+    assert rules["opioides_duree_max_semaines"] == 12
+
+
+def test_secure_prescribing_figures():
+    f = data.mapping("prescription_securisee_2025", "indicateur", "valeur")
+    assert f["ordonnance_numerique_obligation"] == 2025  # obligation from 1 January 2025 (VIDAL)
+    assert f["arret_teleconsultation_jours"] == 3
+    # Fraud on sick notes: about 30 M€ in 2024 against 8 M€ in 2023, nearly four times more.
+    assert (f["fraude_arrets_2023"], f["fraude_arrets_2024"]) == (8, 30)
+    assert 3.5 < f["fraude_arrets_2024"] / f["fraude_arrets_2023"] < 4
+    assert f["arrets_dematerialises"] == f["consultations_avec_medicament"] == 8  # « 8 sur 10 », two sources
+
+
+def test_sex_gap_is_an_external_analysis_next_to_the_cnam_mean():
+    gap = data.mapping("medicaments_sexe_age", "indicateur", "valeur")
+    assert (gap["age_divergence"], gap["surcroit_hommes_60_plus"]) == (60, 33)
+    assert data.mapping("medicaments_chiffres_2024", "indicateur", "valeur")["remboursement_moyen_assure"] == 410
+    years = set(data.load_table("medicaments_sexe_age")["annee"])
+    assert years == {2020}  # Open Medic 2020, not the Cnam's own year: the chapter says so
+
+
+def test_new_datasets_record_their_check():
+    for name in NEW_DATASETS:
+        meta = data.read_metadata(name)
+        assert meta["verification"]["date"] == "2026-11-30"
+        assert "http" in meta["verification"]["contre"], name
+        assert meta["source"]["localisation"], name
