@@ -95,6 +95,8 @@ ETUDES_RELATION_SOIN = referential(r"^R\d{2}$", "R01", {
     "etude": text(unique=True), "plan": text(), "patients": pa.Column(int, at_least(1), coerce=True), "resultat": text(),
 })
 
+LEGAL_TOPICS = ("deontologie", "organisation", "certificats")
+
 REPERES_JURIDIQUES = referential(r"^J\d{2}$", "J01", {
-    "rubrique": pa.Column(str, one_of(["deontologie", "organisation", "certificats"], "rubrique")), "theme": text(unique=True), "contenu": text(),
+    "rubrique": pa.Column(str, one_of(LEGAL_TOPICS, "rubrique")), "theme": text(unique=True), "contenu": text(),
 })
