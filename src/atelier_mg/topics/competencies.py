@@ -6,7 +6,10 @@ answer checking of graded exercises is :func:`atelier_mg.core.answers.score_answ
 
 from __future__ import annotations
 
+import csv
 import html
+import io
+from urllib.parse import quote
 
 import pandas as pd
 
@@ -72,3 +75,31 @@ def unmatched_elements() -> pd.DataFrame:
     main = set(links.loc[links["force"] == "principale", "element"])
     frames = data.load_table("cadres_competences")
     return frames[(frames["type"] != "dimension") & ~frames["code"].isin(main)][["cadre", "code", "element"]]
+
+
+# -- mid-stage grid of the missions (downloadable from the chapter) -----------------------------
+
+GRID_FILENAME = "grille_missions_mi_stage.csv"
+GRID_STATUSES = ("Exercée", "Observée", "Jamais rencontrée")
+
+
+def missions_grid_csv() -> str:
+    """The mid-stage grid as CSV text for a spreadsheet: one row per mission of ``data/missions``, in the
+    référentiel's order, with empty boxes to tick (semicolons and a byte-order mark, as French spreadsheets expect)."""
+    missions = data.load_table("missions").sort_values("ordre")
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(["Code", "Groupe", "Mission", *GRID_STATUSES, "Occasion à chercher ou trace prévue"])
+    for row in missions.itertuples():
+        writer.writerow([row.code, row.groupe, row.mission, *([""] * len(GRID_STATUSES)), ""])
+    return "\ufeff" + out.getvalue()
+
+
+def missions_grid_link(label: str = "Télécharger la grille de mi-stage (fichier CSV pour tableur)") -> str:
+    """A link that downloads :func:`missions_grid_csv`; the file travels inside the page (no file to serve)."""
+    href = "data:text/csv;charset=utf-8," + quote(missions_grid_csv())
+    return (
+        f"<p class='atelier-telechargement'><a href='{href}' download='{GRID_FILENAME}' type='text/csv'>"
+        f"{html.escape(label)}</a> — une ligne par mission, trois colonnes à cocher "
+        f"({html.escape(', '.join(GRID_STATUSES).lower())}) et une colonne pour noter l'occasion à chercher.</p>"
+    )

@@ -15,12 +15,15 @@ from .competencies import (
     COMPETENCES_CNGE,
     COMPORTEMENTS,
     CORRESPONDANCES,
+    ETUDES_RELATION_SOIN,
     FAMILLES,
     MAQUETTE,
     MISSIONS,
     NIVEAUX,
     PILIERS,
+    REPERES_JURIDIQUES,
     VALEURS,
+    VIGNETTES_ETHIQUES,
 )
 from .ecology import ECOLOGIE
 from .pertinence import (
@@ -94,6 +97,9 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
     "valeurs": VALEURS,
     "piliers": PILIERS,
     "cas_exercice": CAS_EXERCICE,
+    "vignettes_ethiques": VIGNETTES_ETHIQUES,
+    "etudes_relation_soin": ETUDES_RELATION_SOIN,
+    "reperes_juridiques": REPERES_JURIDIQUES,
     "cadres": CADRES,
     "correspondances": CORRESPONDANCES,
     "ecologie": ECOLOGIE,

@@ -86,3 +86,17 @@ CORRESPONDANCES = pa.DataFrameSchema(
     },
     strict=True,
 )
+
+VIGNETTES_ETHIQUES = referential(r"^VE\d{2}$", "VE01", {
+    "vignette": text(unique=True), "tension": text(), "discussion": text(),
+})
+
+ETUDES_RELATION_SOIN = referential(r"^R\d{2}$", "R01", {
+    "etude": text(unique=True), "plan": text(), "patients": pa.Column(int, at_least(1), coerce=True), "resultat": text(),
+})
+
+LEGAL_TOPICS = ("deontologie", "organisation", "certificats")
+
+REPERES_JURIDIQUES = referential(r"^J\d{2}$", "J01", {
+    "rubrique": pa.Column(str, one_of(LEGAL_TOPICS, "rubrique")), "theme": text(unique=True), "contenu": text(),
+})
