@@ -13,6 +13,7 @@ from ...core import data
 
 DATASET = "dispositifs_remuneration"
 UPDATE_YEAR = 2026  # « À jour au 30 novembre 2026 »: schemes in force are drawn up to this year.
+STATES = {False: "terminé", True: f"en vigueur fin {UPDATE_YEAR}"}
 
 
 def schemes() -> pd.DataFrame:
@@ -37,6 +38,7 @@ def chart() -> alt.LayerChart:
     """Horizontal bars from the first to the last year of each scheme, labelled with their period."""
     table = schemes()
     table["fin_trait"] = table["jusqu_a"] + 1  # a bar covers its last year entirely
+    table["etat"] = table["en_cours"].map(STATES)
     order = list(table["court"])
     y = alt.Y("court:N", sort=order, title=None, axis=alt.Axis(labelLimit=220))
     bars = alt.Chart(table).mark_bar(height=16).encode(
@@ -44,8 +46,8 @@ def chart() -> alt.LayerChart:
                 axis=alt.Axis(format="d", tickMinStep=1)),
         x2="fin_trait:Q",
         y=y,
-        color=alt.Color("en_cours:N", scale=alt.Scale(domain=[False, True], range=["#9e9e9e", "#2166ac"]),
-                        legend=alt.Legend(title="En vigueur fin 2026", labelExpr="datum.value ? 'oui' : 'non'")),
+        color=alt.Color("etat:N", scale=alt.Scale(domain=list(STATES.values()), range=["#757575", "#2166ac"]),
+                        legend=alt.Legend(title="État")),
         tooltip=[alt.Tooltip("dispositif:N", title="Dispositif"), alt.Tooltip("periode:N", title="Période"),
                  alt.Tooltip("cadre:N", title="Cadre")],
     )
