@@ -22,6 +22,7 @@ ROOM_SAFE = (
     "classer_prevention",
     "depistage",
     "ecologie",
+    "equipe_soins",
     "patientele",
     "polymedication",
     "sobriete",

@@ -26,6 +26,7 @@ from .competencies import (
     VIGNETTES_ETHIQUES,
 )
 from .ecology import ECOLOGIE
+from .organisation import CHRONOLOGIE_EQUIPE, COMPOSITIONS_EQUIPE, DISPOSITIFS_REMUNERATION, PARAMETRES_EQUIPE
 from .pertinence import (
     AGE_BANDS,
     ANTIBIOTHERAPIES,
@@ -111,4 +112,8 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
     "sections_sources": SECTIONS_SOURCES,
     "maquette": MAQUETTE,
     "competences_cnge": COMPETENCES_CNGE,
+    "parametres_equipe": PARAMETRES_EQUIPE,
+    "compositions_equipe": COMPOSITIONS_EQUIPE,
+    "chronologie_equipe": CHRONOLOGIE_EQUIPE,
+    "dispositifs_remuneration": DISPOSITIFS_REMUNERATION,
 }
