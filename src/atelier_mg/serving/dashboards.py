@@ -23,6 +23,7 @@ ROOM_SAFE = (
     "depistage",
     "ecologie",
     "patientele",
+    "planning_dmg",
     "polymedication",
     "sobriete",
     "tester_ou_traiter",
