@@ -24,6 +24,7 @@ ROOM_SAFE = (
     "ecologie",
     "equipe_soins",
     "patientele",
+    "planning_dmg",
     "polymedication",
     "sobriete",
     "tester_ou_traiter",

@@ -1,0 +1,296 @@
+"""Planning d'un DMG : combien de maîtres de stage pour les internes d'un semestre ?
+
+Model (steady state): every year a promotion of the same size enters the DES; four promotions are
+present at the same time. Each stage of the 2023 maquette (``data/maquette_des_mg_2023``) lasts one
+semester, except the consolidation phase, made of as many one-semester stages as it has semesters
+(``data/des_mg_2026``). Over a year (two semesters) the subdivision must therefore offer, for each
+stage, ``promotion × semesters`` intern-semesters, i.e. ``promotion × semesters / 2`` interns in that
+stage in any given semester.
+
+An intern in an ambulatory stage engages one or several MSU (maîtres de stage des universités): the
+number depends on the kind of supervision (stage de niveau 1, SASPAS, docteur junior). The stage
+couplé and the stage libre can be hospital or ambulatory stages: a share of them is ambulatory.
+All those numbers are illustrative parameters (``data/parametres_planning_dmg``). The result is a
+number of MSU engagements per semester: the same MSU may take several.
+
+The same formulas are written once more as Vega expressions so that the book's chart is
+interactive without a kernel (a test checks that both agree).
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from dataclasses import dataclass, fields, replace
+
+import altair as alt
+import pandas as pd
+
+from ...core import data, ui
+from ...core.formatting import format_count, french_number
+
+DATASET = "parametres_planning_dmg"
+MAQUETTE = "maquette_des_mg_2023"
+DES = "des_mg_2026"
+
+# Model attribute → code in data/ (also the name of the Vega parameter).
+CODES = {
+    "promotion": "promotion",
+    "msu_first_level": "msu_premier_niveau",
+    "msu_saspas": "msu_saspas",
+    "msu_junior": "msu_docteur_junior",
+    "share_coupled": "part_couple_ambulatoire",
+    "share_free": "part_libre_ambulatoire",
+    "available_msu": "msu_disponibles",
+}
+
+# Which supervision each ambulatory stage of the maquette needs, and which share parameter says how
+# many of a "hospital or ambulatory" stage are ambulatory. Stage codes of data/maquette_des_mg_2023.
+SUPERVISION = {"S01": "msu_first_level", "S04": "msu_first_level", "S05": "msu_saspas",
+               "S06": "msu_first_level", "S07": "msu_junior"}
+SHARED = {"S04": "share_coupled", "S06": "share_free"}
+JUNIOR_STAGE = "S07"
+
+
+class PlanningError(ValueError):
+    """Invalid parameters (French message)."""
+
+
+def parameters() -> pd.DataFrame:
+    """The parameters' values, bounds, units and explanations (``data/``), in display order."""
+    return data.load_table(DATASET).sort_values("ordre").set_index("code")
+
+
+@dataclass(frozen=True)
+class Planning:
+    promotion: float
+    msu_first_level: float
+    msu_saspas: float
+    msu_junior: float
+    share_coupled: float
+    share_free: float
+    available_msu: float
+
+    def __post_init__(self) -> None:
+        bounds = parameters()
+        problems = []
+        for f in fields(self):
+            value, row = getattr(self, f.name), bounds.loc[CODES[f.name]]
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
+                    or not row["minimum"] <= value <= row["maximum"]:
+                problems.append(f"{row['libelle'].lower()} doit être compris entre {row['minimum']:g} et "
+                                f"{row['maximum']:g} (reçu : {value})")
+        if problems:
+            raise PlanningError("Paramètres invalides : " + " ; ".join(problems) + ".")
+
+
+def defaults(**changes: float) -> Planning:
+    """The parameters of ``data/``, with the given attributes changed."""
+    table = parameters()
+    values = {attr: float(table.loc[code, "valeur"]) for attr, code in CODES.items()}
+    return replace(Planning(**values), **changes)
+
+
+def stages() -> pd.DataFrame:
+    """The stages of the 2023 maquette with their length (semesters) and what the model needs to know.
+
+    Columns: ``code``, ``stage`` (short title), ``phase``, ``lieu``, ``semestres``, ``amb_fixe`` (1 for an
+    ambulatory stage, 0 for a hospital stage or a stage that may be either), and the 0/1 flags
+    ``est_couple``, ``est_libre`` (share parameters) and ``est_n1``, ``est_saspas``, ``est_dj`` (MSU per intern).
+    """
+    maquette = data.load_table(MAQUETTE).sort_values("ordre")
+    des = data.load_table(DES).set_index("indicateur")["valeur"]
+    rows = []
+    for row in maquette.itertuples():
+        semesters = int(des["semestres_consolidation"]) if row.phase == "consolidation" else 1
+        supervision = SUPERVISION.get(row.code)
+        rows.append({
+            "code": row.code, "stage": row.libelle_carnet, "phase": row.phase, "lieu": row.lieu,
+            "semestres": semesters,
+            "amb_fixe": 1 if row.lieu == "ambulatoire" else 0,
+            "est_couple": int(SHARED.get(row.code) == "share_coupled"),
+            "est_libre": int(SHARED.get(row.code) == "share_free"),
+            "est_n1": int(supervision == "msu_first_level"),
+            "est_saspas": int(supervision == "msu_saspas"),
+            "est_dj": int(supervision == "msu_junior"),
+        })
+    return pd.DataFrame(rows)
+
+
+@dataclass(frozen=True)
+class Need:
+    table: pd.DataFrame      # one row per stage: interns, ambulatory share, MSU per intern, MSU engagements
+    interns: float           # interns in stage in a semester (all stages)
+    ambulatory: float        # of whom in an ambulatory stage
+    msu: float               # MSU engagements in a semester
+    msu_junior: float        # of which for the docteurs juniors
+    per_msu: float           # engagements per available MSU
+
+
+def simulate(p: Planning) -> Need:
+    """Interns in each stage during a semester, and the MSU engagements they need."""
+    t = stages()
+    share = {"share_coupled": p.share_coupled, "share_free": p.share_free}
+    per_intern = {"msu_first_level": p.msu_first_level, "msu_saspas": p.msu_saspas, "msu_junior": p.msu_junior}
+    t["internes"] = p.promotion * t["semestres"] / 2
+    t["part_ambulatoire"] = [float(row.amb_fixe) if row.code not in SHARED else share[SHARED[row.code]]
+                             for row in t.itertuples()]
+    t["msu_par_interne"] = [per_intern[SUPERVISION[c]] if c in SUPERVISION else 0.0 for c in t["code"]]
+    t["msu"] = t["internes"] * t["part_ambulatoire"] * t["msu_par_interne"]
+    total = float(t["msu"].sum())
+    return Need(
+        table=t, interns=float(t["internes"].sum()),
+        ambulatory=float((t["internes"] * t["part_ambulatoire"]).sum()),
+        msu=total, msu_junior=float(t.loc[t["code"] == JUNIOR_STAGE, "msu"].sum()),
+        per_msu=total / p.available_msu,
+    )
+
+
+def describe(p: Planning, need: Need) -> str:
+    """Plain-language summary of the result (text alternative of the chart)."""
+    share_junior = need.msu_junior / need.msu if need.msu else 0.0
+    return (
+        f"Avec des promotions de {format_count(p.promotion)} internes, {format_count(need.interns)} internes sont en stage "
+        f"chaque semestre, dont {format_count(need.ambulatory)} en ambulatoire. Ils demandent "
+        f"{format_count(need.msu)} engagements de MSU par semestre, dont {format_count(need.msu_junior)} pour les "
+        f"docteurs juniors ({french_number(share_junior, True)}). Avec {format_count(p.available_msu)} MSU disponibles, "
+        f"chacun devrait prendre en moyenne {french_number(round(need.per_msu, 2))} engagement"
+        f"{'s' if need.per_msu >= 2 else ''} par semestre."
+    )
+
+
+def table_view(need: Need) -> pd.DataFrame:
+    """Learner-facing table (French headers) of a :func:`simulate` result."""
+    t = need.table
+    return pd.DataFrame({
+        "Stage": t["stage"],
+        "Internes en stage": [format_count(v) for v in t["internes"]],
+        "Part en ambulatoire": [french_number(v, True) for v in t["part_ambulatoire"]],
+        "MSU par interne": [french_number(v) for v in t["msu_par_interne"]],
+        "Engagements de MSU": [format_count(v) for v in t["msu"]],
+    })
+
+
+# ---------------------------------------------------------------------------
+# The same model as Vega expressions (fixed values inlined, sliders as parameter names)
+
+def expressions(p: Planning, bound: tuple[str, ...] = ()) -> dict[str, str]:
+    """Ordered Vega expressions of one stage's quantities (``datum`` is a row of :func:`stages`)."""
+    v = {attr: (CODES[attr] if CODES[attr] in bound else repr(float(getattr(p, attr)))) for attr in CODES}
+    return {
+        "internes": f"{v['promotion']} * datum.semestres / 2",
+        "amb": f"datum.amb_fixe + datum.est_couple * {v['share_coupled']} + datum.est_libre * {v['share_free']}",
+        "par_interne": (f"datum.est_n1 * {v['msu_first_level']} + datum.est_saspas * {v['msu_saspas']} "
+                        f"+ datum.est_dj * {v['msu_junior']}"),
+        "msu": "datum.internes * datum.amb * datum.par_interne",
+        "internes_amb": "datum.internes * datum.amb",
+        "msu_dj": "datum.msu * datum.est_dj",
+    }
+
+
+def total_expression(p: Planning, bound: tuple[str, ...] = ()) -> str:
+    """Vega expression of the engagements per available MSU, from the summed engagements ``datum.total``."""
+    available = CODES["available_msu"] if CODES["available_msu"] in bound else repr(float(p.available_msu))
+    return f"datum.total / {available}"
+
+
+# ---------------------------------------------------------------------------
+# Chart: MSU engagements and interns per stage, with a two-line summary computed in the page.
+
+PHASE_COLOURS = {"socle": "#9ecae1", "approfondissement": "#4292c6", "consolidation": "#08519c"}
+
+
+def chart(p: Planning | None = None, interactive: bool = False) -> alt.VConcatChart:
+    """Bars of MSU engagements per stage in a semester, and a summary sentence, all computed by Vega."""
+    p = p or defaults()
+    table = parameters()
+    sliders = [code for code in table.index if table.loc[code, "reglable"] == 1]
+    params = []
+    for code in sliders:
+        row, attr = table.loc[code], next(a for a, c in CODES.items() if c == code)
+        bind = alt.binding_range(min=row["minimum"], max=row["maximum"], step=row["pas"], name=f"{row['libelle']} : ")
+        params.append(alt.param(name=code, value=float(getattr(p, attr)), bind=bind) if interactive
+                      else alt.param(name=code, value=float(getattr(p, attr))))
+    rows = stages()
+    order = list(rows["stage"])
+    base = alt.Chart(rows).transform_calculate(**expressions(p, tuple(sliders)))
+    colour = alt.Color("phase:N", title="Phase du DES",
+                       scale=alt.Scale(domain=list(PHASE_COLOURS), range=list(PHASE_COLOURS.values())))
+    y = alt.Y("stage:N", sort=order, title=None, axis=alt.Axis(labelLimit=360))
+    x = alt.X("msu:Q", title="Engagements de MSU par semestre")
+    bars = base.mark_bar().encode(x=x, y=y, color=colour, tooltip=[
+        alt.Tooltip("stage:N", title="Stage"), alt.Tooltip("internes:Q", title="Internes en stage", format=",.0f"),
+        alt.Tooltip("msu:Q", title="Engagements de MSU", format=",.0f")])
+    labels = base.transform_calculate(
+        etiquette="format(datum.msu, ',.0f') + ' engagements pour ' + format(datum.internes, ',.0f') + ' internes'"
+    ).mark_text(align="left", dx=4, fontSize=12).encode(x=x, y=y, text="etiquette:N")
+    panel = (bars + labels).properties(width=330, height=34 * len(rows),
+                                       title="Engagements de maîtres de stage par stage, pour un semestre")
+    summary = base.transform_aggregate(
+        total="sum(msu)", internes="sum(internes)", amb="sum(internes_amb)", dj="sum(msu_dj)"
+    ).transform_calculate(
+        charge=total_expression(p, tuple(sliders)),
+        l1=("'Par semestre : ' + format(datum.internes, ',.0f') + ' internes en stage, dont ' "
+            "+ format(datum.amb, ',.0f') + ' en ambulatoire.'"),
+        l2=("'Engagements de MSU : ' + format(datum.total, ',.0f') + ', dont ' + format(datum.dj, ',.0f') "
+            "+ ' pour les docteurs juniors ; ' + format(datum.charge, '.2f') + ' par MSU disponible.'"),
+    )
+    line1 = summary.mark_text(align="left", fontSize=13, fontWeight="bold").encode(
+        x=alt.value(0), y=alt.value(0), text="l1:N")
+    line2 = summary.mark_text(align="left", fontSize=13, fontWeight="bold").encode(
+        x=alt.value(0), y=alt.value(20), text="l2:N")
+    return (
+        alt.vconcat((line1 + line2).properties(width=600, height=28), panel)
+        .add_params(*params)
+        .properties(description=(
+            "Planning d'un DMG : pour chaque stage de la maquette de 2023, nombre d'engagements de maîtres de stage "
+            "nécessaires pendant un semestre (barres étiquetées du nombre de MSU et d'internes) ; deux phrases en tête "
+            "donnent les totaux."))
+        .configure_view(stroke=None)
+        .configure_title(anchor="start", fontSize=14)
+    )
+
+
+# ---------------------------------------------------------------------------
+# Thin ipywidgets UI
+
+def simulator():
+    """Sliders for every parameter → chart, table and a sentence that sums up the result."""
+    import ipywidgets as w
+
+    table = parameters()
+    style, lay = {"description_width": "24em"}, w.Layout(width="46em")
+    sliders = {}
+    for attr, code in CODES.items():
+        row = table.loc[code]
+        common = dict(min=row["minimum"], max=row["maximum"], step=row["pas"], value=row["valeur"],
+                      description=row["libelle"], style=style, layout=lay, continuous_update=False)
+        widget = w.FloatSlider(readout_format=".1f", **common) if row["maximum"] <= 1 else w.IntSlider(
+            **{k: int(v) if k in ("min", "max", "step", "value") else v for k, v in common.items()})
+        sliders[attr] = widget.add_class(f"atelier-{code.replace('_', '-')}")
+    help_text = w.HTML("<ul>" + "".join(
+        f"<li><strong>{html.escape(table.loc[CODES[a], 'libelle'])}</strong> ({html.escape(table.loc[CODES[a], 'unite'])}, "
+        f"{html.escape(table.loc[CODES[a], 'statut'])}) : {html.escape(table.loc[CODES[a], 'explication'])}</li>"
+        for a in sliders) + "</ul>")
+    message = w.HTML().add_class("atelier-message")
+    figure = w.Output().add_class("atelier-figure")
+    text = w.HTML().add_class("atelier-description")
+    result = w.HTML().add_class("atelier-tableau")
+
+    def refresh(*_):
+        try:
+            p = defaults(**{attr: float(sl.value) for attr, sl in sliders.items()})
+        except PlanningError as exc:
+            message.value = ui.message(exc)
+            return
+        message.value = ""
+        need = simulate(p)
+        text.value = f"<p role='status' aria-live='polite'>{html.escape(describe(p, need))}</p>"
+        result.value = (table_view(need).to_html(index=False, border=0, classes="atelier-table")
+                        + f"<p style='font-size:90%'>Paramètres : {html.escape(data.load(DATASET).citation)}</p>")
+        ui.show_chart(figure, chart(p))
+
+    for sl in sliders.values():
+        sl.observe(refresh, names="value")
+    refresh()
+    return w.VBox([*sliders.values(), message, text, figure, result, help_text])
