@@ -22,6 +22,7 @@ from .competencies import (
     PILIERS,
     VALEURS,
 )
+from .demography import ACTIVITE_PEDIATRIQUE, CHIFFRES_PERIODE, DEMOGRAPHIE_MG, PARAMETRES_SIMULATEUR
 from .ecology import ECOLOGIE
 from .pertinence import (
     AGE_BANDS,
@@ -105,4 +106,8 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
     "sections_sources": SECTIONS_SOURCES,
     "maquette": MAQUETTE,
     "competences_cnge": COMPETENCES_CNGE,
+    "demographie_mg": DEMOGRAPHIE_MG,
+    "activite_pediatrique": ACTIVITE_PEDIATRIQUE,
+    "chiffres_periode": CHIFFRES_PERIODE,
+    "parametres_simulateur": PARAMETRES_SIMULATEUR,
 }
