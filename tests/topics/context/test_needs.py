@@ -35,5 +35,7 @@ def test_inequality_chart_shows_every_risk_and_says_it_in_words():
     assert "diabète : 2,8" in text and "respiratoires chroniques : 1,58" in text
     spec = needs.inequality_chart().to_dict()
     assert spec["description"] == text
+    rows = next(iter(spec["datasets"].values()))
+    assert set(rows[0]) == {"libelle", "valeur", "etiquette"}  # no internal reference (« source 001 l. … ») in the page
     rendered = [t for t in re.findall(r">([^<]+)<", charts.to_svg(needs.inequality_chart())) if t.strip()]
     assert {"2,8", "1,58", "1,4"} <= set(rendered) and "Diabète" in rendered

@@ -180,7 +180,8 @@ def chart(t: Territory | None = None, interactive: bool = False) -> alt.VConcatC
         row, attr = params_table.loc[code], next(a for a, c in CODES.items() if c == code)
         value = float(getattr(t, attr))
         if interactive:
-            bind = alt.binding_range(min=row["minimum"], max=row["maximum"], step=row["pas"], name=f"{row['libelle']} : ")
+            bind = alt.binding_range(min=row["minimum"], max=row["maximum"], step=row["pas"],
+                                     name=f"{row['libelle']} ({row['unite']}) : ")
             params.append(alt.param(name=code, value=value, bind=bind))
         else:
             params.append(alt.param(name=code, value=value))
@@ -191,8 +192,9 @@ def chart(t: Territory | None = None, interactive: bool = False) -> alt.VConcatC
     x = alt.X("annee:Q", title="Année", axis=alt.Axis(format="d", tickMinStep=1))
 
     series = base.transform_fold(["besoins", "capacite"], as_=["cle", "valeur"]).transform_calculate(
-        serie="datum.cle == 'besoins' ? 'Patients à suivre' : 'Capacité des médecins traitants'")
-    colour = alt.Color("serie:N", title=None, legend=alt.Legend(orient="top"),
+        serie="datum.cle == 'besoins' ? 'Patients à suivre' : 'Capacité des médecins traitants'",
+        court="datum.cle == 'besoins' ? 'À suivre' : 'Capacité'")
+    colour = alt.Color("serie:N", title=None, legend=None,
                        scale=alt.Scale(domain=["Patients à suivre", "Capacité des médecins traitants"],
                                        range=["#b2182b", "#2166ac"]))
     dash = alt.StrokeDash("serie:N", legend=None, scale=alt.Scale(
@@ -203,8 +205,9 @@ def chart(t: Territory | None = None, interactive: bool = False) -> alt.VConcatC
         tooltip=[alt.Tooltip("annee:Q", title="Année", format="d"), alt.Tooltip("serie:N", title="Série"),
                  alt.Tooltip("valeur:Q", title="Patients", format=",.0f")])
     ends = series.transform_filter(f"datum.t == {horizon}").mark_text(align="left", dx=6, fontSize=12).encode(
-        x=x, y=y, text="serie:N", color=colour)
-    top = (lines + ends).properties(width=480, height=240, title="Patients à suivre et capacité des médecins traitants")
+        x=x, y=y, text="court:N", color=colour)
+    top = (lines + ends).properties(
+        width=480, height=240, title="Patients à suivre (tirets) et capacité des médecins traitants (trait plein)")
 
     bars = base.mark_bar(color="#6a3d9a").encode(
         x=alt.X("annee:O", title="Année"),

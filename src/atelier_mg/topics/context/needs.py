@@ -56,7 +56,7 @@ def describe_inequalities(table: pd.DataFrame | None = None) -> str:
 
 def inequality_chart() -> alt.LayerChart:
     """Horizontal bars of the relative risks, each labelled with its value, and a rule at 1 (no difference)."""
-    table = inequalities()
+    table = inequalities()[["libelle", "valeur"]]  # only what is drawn goes into the page
     table["etiquette"] = [french_number(v) for v in table["valeur"]]
     order = list(table["libelle"])
     base = alt.Chart(table)
