@@ -19,6 +19,13 @@ def test_the_workforce_fell_by_four_percent_as_the_source_says():
     assert demography.change("patients_mt_par_medecin") > 0.2 > demography.change("file_active_par_medecin") > 0
 
 
+def test_projection_continues_the_2016_2022_rate():
+    assert math.isclose(demography.projected(2022), 47_412)
+    # Eight more years at the 2016-2022 rate: 47,412 × (47,412 / 49,410)^(8/6), about 44,900 doctors.
+    assert math.isclose(demography.projected(2030), 47_412 * (47_412 / 49_410) ** (8 / 6))
+    assert 44_800 < demography.projected(2030) < 45_000
+
+
 def test_implied_total_and_year_errors():
     assert demography.implied_total("patients_mt_par_medecin", 2022) == 47_412 * 1_120
     with pytest.raises(data.DataError, match="Année 2018 absente"):

@@ -42,6 +42,13 @@ def annual_rate(column: str = "medecins") -> float:
     return float((s.loc[last, column] / s.loc[first, column]) ** (1 / (last - first)) - 1)
 
 
+def projected(year: int, column: str = "medecins") -> float:
+    """Value of a column in ``year`` if its compound annual rate of the series went on (a what-if, not a forecast)."""
+    s = series()
+    last = s.index.max()
+    return float(s.loc[last, column] * (1 + annual_rate(column)) ** (year - last))
+
+
 def implied_total(column: str, year: int) -> float:
     """Doctors × mean per doctor: e.g. the patients médecin traitant of all the doctors of the field."""
     s = series()
