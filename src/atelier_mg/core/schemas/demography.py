@@ -59,7 +59,7 @@ CHIFFRES_PERIODE = pa.DataFrameSchema(
         "valeur": pa.Column(float, coerce=True),
         "unite": pa.Column(str, non_empty()),
         "periode": pa.Column(str, non_empty()),
-        "precision": pa.Column(str, one_of(["exacte", "environ", "au moins", "au plus"], "précision")),
+        "precision": pa.Column(str, one_of(["telle que publiée", "environ", "au moins", "au plus"], "précision")),
         "libelle": text(),
         "reference": text(),
     },
