@@ -146,3 +146,24 @@ def test_glued_numbers_are_printed_as_text(built_book):
     for page in (built_book / "book").glob("*.html"):
         pasted = re.findall(r'pasted-text">([^<]*)<', page.read_text())
         assert not [p for p in pasted if re.fullmatch(r"\(\d+, \d+\)", p)], page.name
+
+
+def test_context_chapters_show_their_data_the_gaps_and_the_simulator(built_book):
+    import html as html_lib
+
+    from atelier_mg.core import data
+    from atelier_mg.topics.context import capacity, demography
+
+    demo = html_lib.unescape((built_book / "book" / "demographie.html").read_text())
+    assert "47\u202f412" in demo and "49\u202f410" in demo  # 2016 and 2022 doctors, from data/
+    assert f"{demography.pediatric_shares().loc['0-2 ans', 'part_mg_tous'] * 100:.1f}".replace(".", ",") in demo
+    assert "Ce que la source ne donne pas" in demo and "reconstitué" in demo
+    assert demo.count('class="atelier-graphique"') == 1 and "/voila/render/capacite_territoire.ipynb" in demo
+    last = capacity.project(capacity.defaults())[-1]
+    assert capacity.patients(last.without) in demo and "illustratif" in demo
+    besoins = html_lib.unescape((built_book / "book" / "besoins.html").read_text())
+    for row in data.load_table("inegalites_maladies_chroniques").itertuples():
+        assert row.libelle in besoins
+    assert "13,8 millions" in besoins and "Ce que la source ne donne pas" in besoins
+    for page in (demo, besoins):
+        assert "À jour au 30 novembre 2026" in page and page.count("solution dropdown") + page.count('class="solution') >= 4

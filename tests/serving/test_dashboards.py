@@ -72,6 +72,23 @@ def test_screening_biases_dashboard_shows_survival_without_deaths_avoided(page, 
     assert not page.failures, page.failures
 
 
+def test_territory_capacity_dashboard_follows_its_sliders(page, server):
+    page.goto(f"{server}/voila/render/capacite_territoire.ipynb", wait_until="commit")  # stalls: bounded, then reloaded
+    text = page.locator(".atelier-description [role=status]")
+    expect(text).to_contain_text("En 2036", timeout=90_000)
+    expect(text).to_contain_text(f"7{NNBSP}579 patients sans médecin traitant")  # default values of data/
+    chart = page.locator(".atelier-figure .atelier-graphique[data-atelier-rendu=ok] svg")
+    expect(chart).to_contain_text(f"7{NNBSP}579 patients sans médecin traitant")
+    readout = page.locator(".atelier-horizon .widget-readout")
+    readout.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("5")
+    page.keyboard.press("Enter")
+    expect(text).to_contain_text("En 2031", timeout=30_000)
+    expect(chart).to_contain_text("En 2031", timeout=30_000)
+    assert not page.failures, page.failures
+
+
 def test_tester_ou_traiter_dashboard(page, server):
     page.goto(f"{server}/voila/render/tester_ou_traiter.ipynb", wait_until="commit")  # stalls: bounded, then reloaded
     table = page.locator(".atelier-tableau")

@@ -19,6 +19,7 @@ import tornado.web
 ROOM_SAFE = (
     "biais_depistage",
     "bilan_stage",
+    "capacite_territoire",
     "classer_prevention",
     "depistage",
     "ecologie",

@@ -25,6 +25,7 @@ from .competencies import (
     VALEURS,
     VIGNETTES_ETHIQUES,
 )
+from .demography import ACTIVITE_PEDIATRIQUE, CHIFFRES_PERIODE, DEMOGRAPHIE_MG, PARAMETRES_SIMULATEUR
 from .ecology import ECOLOGIE
 from .organisation import CHRONOLOGIE_EQUIPE, COMPOSITIONS_EQUIPE, DISPOSITIFS_REMUNERATION, PARAMETRES_EQUIPE
 from .pertinence import (
@@ -116,4 +117,8 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
     "compositions_equipe": COMPOSITIONS_EQUIPE,
     "chronologie_equipe": CHRONOLOGIE_EQUIPE,
     "dispositifs_remuneration": DISPOSITIFS_REMUNERATION,
+    "demographie_mg": DEMOGRAPHIE_MG,
+    "activite_pediatrique": ACTIVITE_PEDIATRIQUE,
+    "chiffres_periode": CHIFFRES_PERIODE,
+    "parametres_simulateur": PARAMETRES_SIMULATEUR,
 }
