@@ -20,7 +20,7 @@ from .competencies import (
     PILIERS,
     VALEURS,
 )
-from .ecology import ECOLOGIE
+from .ecology import ECOLOGIE, TERRITOIRES
 from .pertinence import (
     AGE_BANDS,
     CHIFFRES,
@@ -82,6 +82,7 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
     "cadres": CADRES,
     "correspondances": CORRESPONDANCES,
     "ecologie": ECOLOGIE,
+    "territoires_ecologie": TERRITOIRES,
     "competences": COMPETENCES,
     "comportements": COMPORTEMENTS,
     "familles": FAMILLES,
