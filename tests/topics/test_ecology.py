@@ -2,6 +2,7 @@
 
 import json
 import math
+import re
 
 import pandas as pd
 import pytest
@@ -101,6 +102,13 @@ def test_simulator_widget_recomputes_when_inputs_change():
     assert controls["atelier-population"].value == 10_000
     controls["atelier-duree"].value = 6
     assert "Personnes-mois sur 6 mois" in table.value
+    controls["atelier-etude"].value = "ecologie_white_1961"
+    # Keyboard entry: the typed population drives the same model, and the text alternative follows it,
+    # announced to screen readers (aria-live), with White's own denominator.
+    controls["atelier-population-saisie"].value = 20_000
+    assert controls["atelier-population"].value == 20_000
+    assert "5\u202f000 consultent un médecin" in desc.value and "20\u202f000 adultes (16 ans et plus)" in desc.value
+    assert "aria-live='polite'" in desc.value
 
 
 def test_stacked_layout_puts_the_counts_under_the_squares_for_phones():
@@ -121,9 +129,12 @@ def test_chart_header_names_each_study_denominator_not_inhabitants():
 def test_squares_and_lines_share_numbers_so_colour_is_not_the_only_link():
     svg = charts.to_svg(ecology.chart("ecologie_white_1961", 60_000))
     assert "3. 15\u202f000 consultent un médecin" in svg
-    # The largest squares carry their number; the text lines are also the marks' accessible descriptions.
-    spec = json.dumps(ecology.chart("ecologie_white_1961", 60_000).to_dict())
-    assert '"description": {"field": "ligne"' in spec
+    # Screen readers get the text version once: the header, then each numbered line (squares hidden).
+    labels = re.findall(r'aria-label="([^"]*)"', svg)
+    assert "Pour 60\u202f000 adultes (16 ans et plus), au cours d&#39;un mois moyen" in labels or \
+        "Pour 60\u202f000 adultes (16 ans et plus), au cours d'un mois moyen" in labels
+    assert labels.count("3. 15\u202f000 consultent un médecin") == 1
+    assert labels[-1] == "6. 60 sont adressés à un centre médical universitaire"
 
 
 def test_territory_presets_come_from_data_and_say_they_are_illustrative():

@@ -189,14 +189,15 @@ def chart(
         scale=alt.Scale(scheme={"name": "tealblues", "extent": [0.3, 1]}),
         legend=None,
     )
-    squares = base.mark_rect(stroke="white", strokeWidth=1).encode(
+    # Screen readers read the header and the numbered lines (the text version); the squares and their
+    # numbers, which repeat them visually, are hidden from them.
+    squares = base.mark_rect(stroke="white", strokeWidth=1, aria=False).encode(
         x=alt.X("zero:Q", scale=alt.Scale(domain=[0, 1]), axis=None),
         x2="cote:Q",
         y=alt.Y("zero:Q", scale=alt.Scale(domain=[0, 1]), axis=None),
         y2="cote:Q",
         color=colour,
         order=alt.Order("ordre:O"),
-        description=alt.Description("ligne:N"),
         tooltip=[
             alt.Tooltip("niveau:N", title="Niveau"),
             alt.Tooltip("effectif:N", title="Personnes"),
@@ -205,21 +206,23 @@ def chart(
     # Colour is never the only link between a square and its line: each square large enough to hold
     # it carries the number that starts its line in the list.
     numbers = base.transform_filter("datum.cote >= 0.12").mark_text(
-        align="right", baseline="top", dx=-3, dy=3, fontSize=11, fontWeight="bold", color="black"
-    ).encode(x="cote:Q", y="cote:Q", text="ordre:O", description=alt.Description("ligne:N"))
+        align="right", baseline="top", dx=-3, dy=3, fontSize=11, fontWeight="bold", color="black", aria=False
+    ).encode(x="cote:Q", y="cote:Q", text="ordre:O")
     squares = alt.layer(squares, numbers)
 
     # The header names each study's own denominator (adults aged 16 or over for White, beneficiaries
     # for Laporte…): the first row of every dataset, never « habitants » for all.
     unit = alt.Chart(rows).transform_filter("datum.jeu == jeu && datum.ordre == 1").transform_calculate(
         entete=(
-            "'Pour ' + format(population, ',.0f') + ' ' + datum.niveau + ', ' + "
+            "'Pour ' + format(population, ',.0f') + ' ' + datum.niveau + ',|' + "
             "(mois == 1 ? 'au cours d\\'un mois moyen' : 'cumul sur ' + mois + ' mois (personnes-mois)')"
-        )
-    ).mark_text(align="left", fontWeight="bold", fontSize=12).encode(
-        x=alt.value(0), y=alt.value(-8), text="entete:N"
+        ),
+        entete_lue="replace(datum.entete, '|', ' ')",
+    ).mark_text(align="left", baseline="bottom", fontWeight="bold", fontSize=12, lineBreak="|").encode(
+        x=alt.value(0), y=alt.value(-20), text="entete:N", description=alt.Description("entete_lue:N")
     )
-    swatches = base.mark_square(size=120).encode(
+    # The swatches repeat the squares' colours; screen readers skip them and read the numbered lines.
+    swatches = base.mark_square(size=120, aria=False).encode(
         y=alt.Y("ordre:O", axis=None), x=alt.value(0), color=colour
     )
     lines = base.mark_text(align="left", fontSize=12, dx=12).encode(
