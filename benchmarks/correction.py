@@ -39,12 +39,15 @@ sys.path.insert(0, str(ROOT / "src"))
 from atelier_mg.serving.environment import jupyter_env  # noqa: E402
 
 ASSIGNMENT = "ecologie"
+# A right and a wrong structured answer to q2 (a vignette: which prevalence applies, and why).
+Q2_RIGHT = 'reponse_q2 = dict(source="B", raison="filtres", justification="-")'
+Q2_WRONG = 'reponse_q2 = dict(source="A", raison="examens", justification="-")'
 HOSTILE = {
     "boucle": {"q2-reponse": "while True:\n    pass"},
     "noyau": {"q2-reponse": "import os\nos.kill(os.getpid(), 9)"},
     "exit": {"q2-reponse": "raise SystemExit(3)"},
-    "memoire": {"q2-reponse": "b = bytearray(8 * 1024**3)\npart_consultent = 1 / 3"},
-    "singe": {"q2-reponse": "import math\nmath.isclose = lambda *a, **k: True\npart_consultent = 0"},
+    "memoire": {"q2-reponse": "b = bytearray(8 * 1024**3)\n" + Q2_RIGHT},
+    "singe": {"q2-reponse": "import math\nmath.isclose = lambda *a, **k: True\n" + Q2_WRONG},
     "test": {"q2-tests": "pass"},
 }
 

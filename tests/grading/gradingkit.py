@@ -15,26 +15,29 @@ from pathlib import Path
 from conftest import BIN, ROOT, tool_env
 
 ASSIGNMENT = "ecologie"
+# A right and a wrong structured answer to q2 (a vignette: which prevalence applies, and why).
+Q2_RIGHT = 'reponse_q2 = dict(source="B", raison="filtres", justification="-")'
+Q2_WRONG = 'reponse_q2 = dict(source="A", raison="examens", justification="-")'
 
 # Hostile answers, put in place of the answer of q2 (the other answers are right): the case, the code.
 HOSTILE = {
     "boucle_infinie": "while True:\n    pass",
-    "bombe_memoire": "bloc = bytearray(8 * 1024**3)\npart_consultent = 1 / 3",
+    "bombe_memoire": "bloc = bytearray(8 * 1024**3)\n" + Q2_RIGHT,
     "bombe_fork": "import os\nwhile True:\n    os.fork()",
     "noyau_tue": "import os\nos.kill(os.getpid(), 9)",
     "system_exit": "raise SystemExit(3)",
     "sortie_enorme": "while True:\n    print('x' * 100_000)",
     "ecrit_dehors": ("import os\nfor p in ['/tmp/atelier-hostile', '{course}/hostile.txt', '{home}/hostile.txt']:\n"
                      "    try:\n        open(p, 'w').write('x')\n    except OSError:\n        pass\n"
-                     "os.system('touch /tmp/atelier-hostile-sh {course}/hostile-sh.txt')\npart_consultent = 1 / 3"),
+                     "os.system('touch /tmp/atelier-hostile-sh {course}/hostile-sh.txt')\n" + Q2_RIGHT),
     "lit_cache": ("import glob\ntrouve = []\nfor motif in ['{course}/solutions/**/*.ipynb', '{course}/submitted/**/*.ipynb',\n"
                   "              '{course}/gradebook.db', '{course}/autograded/**/*']:\n"
-                  "    trouve += glob.glob(motif, recursive=True)\nprint('TROUVE', trouve)\npart_consultent = 1 / 3"),
-    "singe_isclose": "import math\nmath.isclose = lambda *a, **k: True\npart_consultent = 0",
+                  "    trouve += glob.glob(motif, recursive=True)\nprint('TROUVE', trouve)\n" + Q2_RIGHT),
+    "singe_isclose": "import math\nmath.isclose = lambda *a, **k: True\n" + Q2_WRONG,
     "singe_transformeur": ("get_ipython().input_transformers_post.append(lambda lines: ['pass\\n'])\n"
-                           "part_consultent = 0"),
+                           + Q2_WRONG),
     "espion": ("get_ipython().events.register('pre_run_cell', lambda info: print('ESPION', info.raw_cell))\n"
-               "part_consultent = 1 / 3"),
+               + Q2_RIGHT),
 }
 
 

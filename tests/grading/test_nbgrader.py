@@ -21,7 +21,7 @@ STUDENTS = ("interne_parfait", "interne_vierge", "interne_partiel")
 # and what must never appear in a release or a feedback (hidden test code, answer keys).
 EXPECTED = {
     "ecologie": dict(total=10, auto=10, partial={"q1-reponse", "q2-reponse"}, partial_score=4,
-                     secrets=("HIDDEN TESTS", "235 * 12.345", "valeur attendue", "1_050")),
+                     secrets=("HIDDEN TESTS", "235 * 12.345", "valeur attendue", "1_050", "score_answers")),
     "competences": dict(total=20, auto=20, partial={"q1-reponse"}, partial_score=4,
                         secrets=("HIDDEN TESTS", "score_answers", '"F04", "F05"', '"C7", "C4"')),
     "pertinence": dict(total=19, auto=19, partial={"q1-reponse"}, partial_score=3,

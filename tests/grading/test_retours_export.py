@@ -18,7 +18,7 @@ pytestmark = pytest.mark.slow
 
 ROSTER = [("parfait", "Paul", "Parfait"), ("partiel", "Éva", "Partiel"), ("casse", "Chloé", "Cassé"),
           ("absent", "Ali", "Absent")]
-SECRETS = ("HIDDEN TESTS", "valeur attendue", "math.isclose(consultent_cpts, 15_000)", "235 / 28")
+SECRETS = ("HIDDEN TESTS", "valeur attendue", "math.isclose(consultent_cpts, 15_000)", "score_answers(reponse_q2")
 
 
 @pytest.fixture(scope="module")

@@ -2,11 +2,12 @@
 
 import json
 import math
+import re
 
 import pandas as pd
 import pytest
 
-from atelier_mg.core import data
+from atelier_mg.core import charts, data
 from atelier_mg.topics import ecology
 
 
@@ -101,9 +102,50 @@ def test_simulator_widget_recomputes_when_inputs_change():
     assert controls["atelier-population"].value == 10_000
     controls["atelier-duree"].value = 6
     assert "Personnes-mois sur 6 mois" in table.value
+    controls["atelier-etude"].value = "ecologie_white_1961"
+    # Keyboard entry: the typed population drives the same model, and the text alternative follows it,
+    # announced to screen readers (aria-live), with White's own denominator.
+    controls["atelier-population-saisie"].value = 20_000
+    assert controls["atelier-population"].value == 20_000
+    assert "5\u202f000 consultent un médecin" in desc.value and "20\u202f000 adultes (16 ans et plus)" in desc.value
+    assert "aria-live='polite'" in desc.value
 
 
 def test_stacked_layout_puts_the_counts_under_the_squares_for_phones():
     wide, narrow = ecology.chart().to_dict(), ecology.chart(stacked=True).to_dict()
     assert "hconcat" in wide and "vconcat" in narrow
     assert narrow["vconcat"] == wide["hconcat"] and narrow["params"] == wide["params"]
+
+
+def test_chart_header_names_each_study_denominator_not_inhabitants():
+    # White counts adults aged 16 or over, Laporte beneficiaries: the header reads the first row of each dataset.
+    for name, denominator in [("ecologie_white_1961", "adultes (16 ans et plus)"),
+                              ("ecologie_laporte_2024", "bénéficiaires de l'Assurance Maladie")]:
+        svg = charts.to_svg(ecology.chart(name, 60_000))
+        assert f"Pour 60\u202f000 {denominator}" in svg.replace("&#39;", "'").replace("&apos;", "'")
+        assert "habitants" not in svg
+
+
+def test_squares_and_lines_share_numbers_so_colour_is_not_the_only_link():
+    svg = charts.to_svg(ecology.chart("ecologie_white_1961", 60_000))
+    assert "3. 15\u202f000 consultent un médecin" in svg
+    # Screen readers get the text version once: the header, then each numbered line (squares hidden).
+    labels = re.findall(r'aria-label="([^"]*)"', svg)
+    assert "Pour 60\u202f000 adultes (16 ans et plus), au cours d&#39;un mois moyen" in labels or \
+        "Pour 60\u202f000 adultes (16 ans et plus), au cours d'un mois moyen" in labels
+    assert labels.count("3. 15\u202f000 consultent un médecin") == 1
+    assert labels[-1] == "6. 60 sont adressés à un centre médical universitaire"
+
+
+def test_territory_presets_come_from_data_and_say_they_are_illustrative():
+    presets = ecology.territories()
+    table = data.load_table("ecologie_territoires")
+    assert sorted(presets.values()) == sorted(table["population"])
+    assert all(label.endswith("illustratif)") for label in presets)
+    assert data.load("ecologie_territoires").meta["verification"]["date"]
+
+
+def test_fukui_contrast_primary_care_versus_hospital_and_emergency():
+    fukui = data.load_table("ecologie_fukui_2005").set_index("code")["pour_1000_min"]
+    assert fukui["primary_care"] > fukui["hospital_outpatient"] > fukui["emergency"]
+    assert fukui["primary_care"] <= fukui["physician"]

@@ -22,13 +22,8 @@ DEFAULT_DATASET = "ecologie_white_1961"
 MAX_POPULATION = 100_000_000
 MAX_MONTHS = 120
 
-# Territories a trainee meets, for presets in the simulators (illustrative sizes, not data).
-PRESETS = {
-    "Patientèle d'un médecin traitant (1 000)": 1_000,
-    "Maison de santé (10 000)": 10_000,
-    "CPTS (60 000)": 60_000,
-    "Département moyen (700 000)": 700_000,
-}
+# Territories a trainee meets, offered as presets: illustrative sizes kept in data/ with their origin.
+TERRITORIES_DATASET = "ecologie_territoires"
 
 
 class SimulationError(ValueError):
@@ -54,6 +49,15 @@ def check_inputs(population: object, months: object) -> None:
         raise SimulationError(f"La population ne peut pas dépasser {MAX_POPULATION:,} habitants.".replace(",", "\u202f"))
     if isinstance(months, bool) or not isinstance(months, int) or not 1 <= months <= MAX_MONTHS:
         raise SimulationError(f"La durée doit être un nombre entier de mois entre 1 et {MAX_MONTHS} (reçu : {months}).")
+
+
+def territories() -> dict[str, int]:
+    """Preset territory sizes (label shown to the user → population), each marked « illustratif »."""
+    table = data.load_table(TERRITORIES_DATASET).sort_values("ordre")
+    return {
+        f"{r.territoire} ({format_count(r.population)}, {r.statut})": int(r.population)
+        for r in table.itertuples()
+    }
 
 
 def simulate(levels: pd.DataFrame, population: int, months: int = 1) -> pd.DataFrame:
@@ -151,7 +155,7 @@ def chart(
         p_pop = alt.param(
             name="population",
             value=population,
-            bind=alt.binding_range(min=1000, max=1_000_000, step=1000, name="Population (habitants) : "),
+            bind=alt.binding_range(min=1000, max=1_000_000, step=1000, name="Population de référence : "),
         )
         p_months = alt.param(
             name="mois",
@@ -178,14 +182,16 @@ def chart(
             "round(datum.n_min) == round(datum.n_max) ? format(datum.n_min, ',.0f') "
             ": format(datum.n_min, ',.0f') + ' à ' + format(datum.n_max, ',.0f')"
         ),
-        ligne="datum.effectif + ' ' + datum.niveau",
+        ligne="datum.ordre + '. ' + datum.effectif + ' ' + datum.niveau",
     )
     colour = alt.Color(
         "ordre:O",
         scale=alt.Scale(scheme={"name": "tealblues", "extent": [0.3, 1]}),
         legend=None,
     )
-    squares = base.mark_rect(stroke="white", strokeWidth=1).encode(
+    # Screen readers read the header and the numbered lines (the text version); the squares and their
+    # numbers, which repeat them visually, are hidden from them.
+    squares = base.mark_rect(stroke="white", strokeWidth=1, aria=False).encode(
         x=alt.X("zero:Q", scale=alt.Scale(domain=[0, 1]), axis=None),
         x2="cote:Q",
         y=alt.Y("zero:Q", scale=alt.Scale(domain=[0, 1]), axis=None),
@@ -197,22 +203,30 @@ def chart(
             alt.Tooltip("effectif:N", title="Personnes"),
         ],
     ).properties(width=220, height=220, title="Surfaces proportionnelles aux effectifs")
+    # Colour is never the only link between a square and its line: each square large enough to hold
+    # it carries the number that starts its line in the list.
+    numbers = base.transform_filter("datum.cote >= 0.12").mark_text(
+        align="right", baseline="top", dx=-3, dy=3, fontSize=11, fontWeight="bold", color="black", aria=False
+    ).encode(x="cote:Q", y="cote:Q", text="ordre:O")
+    squares = alt.layer(squares, numbers)
 
-    unit = alt.Chart(rows).transform_filter("datum.jeu == jeu").transform_aggregate(
-        n="count()"
-    ).transform_calculate(
+    # The header names each study's own denominator (adults aged 16 or over for White, beneficiaries
+    # for Laporte…): the first row of every dataset, never « habitants » for all.
+    unit = alt.Chart(rows).transform_filter("datum.jeu == jeu && datum.ordre == 1").transform_calculate(
         entete=(
-            "'Pour ' + format(population, ',.0f') + ' habitants, ' + "
+            "'Pour ' + format(population, ',.0f') + ' ' + datum.niveau + ',|' + "
             "(mois == 1 ? 'au cours d\\'un mois moyen' : 'cumul sur ' + mois + ' mois (personnes-mois)')"
-        )
-    ).mark_text(align="left", fontWeight="bold", fontSize=12).encode(
-        x=alt.value(0), y=alt.value(-8), text="entete:N"
+        ),
+        entete_lue="replace(datum.entete, '|', ' ')",
+    ).mark_text(align="left", baseline="bottom", fontWeight="bold", fontSize=12, lineBreak="|").encode(
+        x=alt.value(0), y=alt.value(-20), text="entete:N", description=alt.Description("entete_lue:N")
     )
-    swatches = base.mark_square(size=120).encode(
+    # The swatches repeat the squares' colours; screen readers skip them and read the numbered lines.
+    swatches = base.mark_square(size=120, aria=False).encode(
         y=alt.Y("ordre:O", axis=None), x=alt.value(0), color=colour
     )
     lines = base.mark_text(align="left", fontSize=12, dx=12).encode(
-        y=alt.Y("ordre:O", axis=None), x=alt.value(0), text="ligne:N"
+        y=alt.Y("ordre:O", axis=None), x=alt.value(0), text="ligne:N", description=alt.Description("ligne:N")
     )
     listing = alt.layer(unit, swatches, lines).properties(width=360, height=220)
 
@@ -222,7 +236,8 @@ def chart(
         .properties(
             description=(
                 "Écologie des soins : carrés emboîtés dont l'aire est proportionnelle au nombre de "
-                "personnes à chaque niveau de recours aux soins, et liste des effectifs correspondants."
+                "personnes à chaque niveau de recours aux soins, numérotés comme la liste des effectifs "
+                "correspondants, qui en est la version texte et se recalcule avec les réglages."
             )
         )
         .configure_view(stroke=None)
@@ -244,8 +259,14 @@ def simulator(dataset: str = DEFAULT_DATASET, population: int = 60_000, months: 
         value=population, min=1000, max=1_000_000, step=1000, description="Population",
         continuous_update=False, style={"description_width": "8em"}, layout=w.Layout(width="32em"),
     )
+    # The same value typed at the keyboard (the slider also moves with the arrow keys).
+    pop_text = w.BoundedIntText(
+        value=population, min=1000, max=1_000_000, step=1000, description="ou saisir",
+        style={"description_width": "5em"}, layout=w.Layout(width="14em"),
+    )
+    w.link((pop, "value"), (pop_text, "value"))
     preset = w.Dropdown(
-        options=[("Choisir un territoire…", 0)] + [(k, v) for k, v in PRESETS.items()],
+        options=[("Choisir un territoire (tailles illustratives)…", 0)] + list(territories().items()),
         value=0, description="Territoire", style={"description_width": "8em"},
     )
     dur = w.IntSlider(
@@ -253,7 +274,10 @@ def simulator(dataset: str = DEFAULT_DATASET, population: int = 60_000, months: 
         continuous_update=False, style={"description_width": "8em"},
     )
     # Stable class names: styling hooks, and what the browser tests look for.
-    classes = {study: "atelier-etude", pop: "atelier-population", preset: "atelier-territoire", dur: "atelier-duree"}
+    classes = {
+        study: "atelier-etude", pop: "atelier-population", pop_text: "atelier-population-saisie",
+        preset: "atelier-territoire", dur: "atelier-duree",
+    }
     for widget, cls in classes.items():
         widget.add_class(cls)
     description = w.HTML().add_class("atelier-description")
@@ -269,7 +293,10 @@ def simulator(dataset: str = DEFAULT_DATASET, population: int = 60_000, months: 
             message.value = ui.message(exc)
             return
         message.value = ""
-        description.value = f"<p>{describe(result, pop.value, dur.value, ds.meta.get('etude', ds.name))}</p>"
+        # Text alternative of the chart, read again by screen readers each time it changes.
+        description.value = (
+            f"<p aria-live='polite'>{describe(result, pop.value, dur.value, ds.meta.get('etude', ds.name))}</p>"
+        )
         table.value = (
             summary_table(result, dur.value).to_html(index=False, border=0, classes="atelier-table")
             + f"<p style='font-size:90%'>Source : {ds.citation}</p>"
@@ -284,4 +311,4 @@ def simulator(dataset: str = DEFAULT_DATASET, population: int = 60_000, months: 
     for widget in (study, pop, dur):
         widget.observe(refresh, names="value")
     refresh()
-    return w.VBox([w.HBox([study, preset]), pop, dur, message, figure, description, table])
+    return w.VBox([w.HBox([study, preset]), w.HBox([pop, pop_text]), dur, message, figure, description, table])

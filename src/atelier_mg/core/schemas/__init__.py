@@ -26,7 +26,7 @@ from .competencies import (
     VIGNETTES_ETHIQUES,
 )
 from .demography import ACTIVITE_PEDIATRIQUE, CHIFFRES_PERIODE, DEMOGRAPHIE_MG, PARAMETRES_SIMULATEUR
-from .ecology import ECOLOGIE
+from .ecology import ECOLOGIE, TERRITOIRES
 from .organisation import CHRONOLOGIE_EQUIPE, COMPOSITIONS_EQUIPE, DISPOSITIFS_REMUNERATION, PARAMETRES_EQUIPE
 from .pertinence import (
     AGE_BANDS,
@@ -105,6 +105,7 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
     "cadres": CADRES,
     "correspondances": CORRESPONDANCES,
     "ecologie": ECOLOGIE,
+    "territoires_ecologie": TERRITOIRES,
     "competences": COMPETENCES,
     "comportements": COMPORTEMENTS,
     "familles": FAMILLES,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandera.pandas as pa
 
-from .checks import at_least, between, non_empty
+from .checks import at_least, between, non_empty, one_of
 
 
 def _first_row_is_reference(df):
@@ -35,5 +35,22 @@ ECOLOGIE = pa.DataFrameSchema(
             error="la première ligne (ordre le plus petit) doit être la population de référence, 1 000 pour 1 000",
         ),
     ],
+    strict=True,
+)
+
+
+TERRITOIRES = pa.DataFrameSchema(
+    {
+        "ordre": pa.Column(int, at_least(1), unique=True, coerce=True),
+        "code": pa.Column(
+            str,
+            pa.Check.str_matches(r"^[a-z_]+$", error="le code ne doit contenir que des minuscules et « _ »"),
+            unique=True,
+        ),
+        "territoire": pa.Column(str, non_empty(), unique=True),
+        "population": pa.Column(int, between(1000, 1_000_000), coerce=True),
+        "statut": pa.Column(str, one_of(["illustratif"], "statut")),
+        "ordre_de_grandeur": pa.Column(str, non_empty()),
+    },
     strict=True,
 )
