@@ -124,6 +124,27 @@ _LOADER = """<div id="{div_id}" class="atelier-graphique" role="figure" aria-lab
 </script>"""
 
 
+def vega_round(x: str, digits: int = 0) -> str:
+    """Vega expression rounding ``x`` to ``digits`` decimals half to even, as Python's ``round`` and ``format`` do.
+
+    Static simulators rewrite a Python model as Vega expressions; with this rounding the page shows the
+    very words and numbers of the model (browser tests compare them).
+    """
+    scaled = f"(({x}) * {10 ** digits})"
+    return (f"((abs({scaled} - floor({scaled}) - 0.5) < 1e-9 ? (floor({scaled}) % 2 == 0 ? floor({scaled}) : "
+            f"floor({scaled}) + 1) : round({scaled})) / {10 ** digits})")
+
+
+def vega_count(x: str) -> str:
+    """Vega expression of :func:`atelier_mg.core.formatting.format_count` (« 12 345 »)."""
+    return f"format({vega_round(x)}, ',.0f')"
+
+
+def vega_euros(x: str) -> str:
+    """Vega expression of :func:`atelier_mg.core.formatting.euros` (« 1 234 € »)."""
+    return f"{vega_count(x)} + '\u00a0€'"
+
+
 def _escape_attr(text: str) -> str:
     return (
         text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")

@@ -13,7 +13,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from ...core import data, ui
+from ...core import charts, data, ui
 from ...core.formatting import euros, format_count
 from ..patientele import generator as patientele_generator
 from ..patientele import model as patientele
@@ -174,19 +174,12 @@ def simulator():
 # Python's rounding (half to even) is reproduced so that the page shows exactly the words of :func:`describe`;
 # a browser test checks it over a grid of inputs.
 
-def _even(x: str, digits: int = 0) -> str:
-    """Vega expression rounding ``x`` to ``digits`` decimals half to even, as Python's format and round do."""
-    scaled = f"(({x}) * {10 ** digits})"
-    return (f"((abs({scaled} - floor({scaled}) - 0.5) < 1e-9 ? (floor({scaled}) % 2 == 0 ? floor({scaled}) : "
-            f"floor({scaled}) + 1) : round({scaled})) / {10 ** digits})")
-
-
 def _dec(x: str, digits: int = 2) -> str:
-    return f"format({_even(x, digits)}, '.{digits}f')"
+    return f"format({charts.vega_round(x, digits)}, '.{digits}f')"
 
 
 def _eur(x: str) -> str:
-    return f"format({_even(x)}, ',.0f') + '\u00a0€'"
+    return charts.vega_euros(x)
 
 
 def _pct(x: str, digits: int = 0) -> str:

@@ -105,7 +105,10 @@ _QUIZ_SCRIPT = """(function () {
     q(".atelier-vignette").textContent = item.vignette;
     q(".atelier-piege").hidden = !item.piege;
     q(".atelier-retour").textContent = "";
-    root.querySelectorAll("button[data-niveau]").forEach(function (b) { b.disabled = false; b.setAttribute("aria-pressed", "false"); });
+    root.querySelectorAll("button[data-niveau]").forEach(function (b) {
+      b.disabled = false;
+      b.setAttribute("aria-pressed", "false");
+    });
     q(".atelier-suivante").disabled = true;
   }
   root.querySelectorAll("button[data-niveau]").forEach(function (button) {
