@@ -124,15 +124,13 @@ _LOADER = """<div id="{div_id}" class="atelier-graphique" role="figure" aria-lab
 </script>"""
 
 
-def vega_round(x: str, digits: int = 0) -> str:
-    """Vega expression rounding ``x`` to ``digits`` decimals half to even, as Python's ``round`` and ``format`` do.
+def vega_round(x: str) -> str:
+    """Vega expression rounding ``x`` to the unit half to even, as Python's ``round`` and ``format`` do.
 
-    Static simulators rewrite a Python model as Vega expressions; with this rounding the page shows the
-    very words and numbers of the model (browser tests compare them).
+    Static simulators rewrite a Python model as Vega expressions; JavaScript's ``round`` sends 2.5 to 3
+    where Python writes 2. (With decimals, Vega's ``format`` rounds the exact binary value, as Python does.)
     """
-    scaled = f"(({x}) * {10 ** digits})"
-    return (f"((abs({scaled} - floor({scaled}) - 0.5) < 1e-9 ? (floor({scaled}) % 2 == 0 ? floor({scaled}) : "
-            f"floor({scaled}) + 1) : round({scaled})) / {10 ** digits})")
+    return f"(({x}) - floor({x}) == 0.5 ? (floor({x}) % 2 == 0 ? floor({x}) : floor({x}) + 1) : round({x}))"
 
 
 def vega_count(x: str) -> str:

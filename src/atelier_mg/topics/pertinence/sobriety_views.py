@@ -175,7 +175,7 @@ def simulator():
 # a browser test checks it over a grid of inputs.
 
 def _dec(x: str, digits: int = 2) -> str:
-    return f"format({charts.vega_round(x, digits)}, '.{digits}f')"
+    return f"format({charts.vega_round(x) if digits == 0 else x}, '.{digits}f')"
 
 
 def _eur(x: str) -> str:
