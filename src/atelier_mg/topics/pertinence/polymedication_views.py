@@ -115,7 +115,7 @@ def static_chart(n: int = 500, seed: int = 2026, share: float = 1.0) -> alt.Laye
     ).mark_text(fontSize=0, opacity=0).encode(text="phrase:N", x=alt.value(0), y=alt.value(0)).properties(
         name="atelier_alt")
     return alt.layer(hist, text).add_params(revue).properties(
-        width=300, height=200,
+        width=280, height=200,
         title=alt.TitleParams(f"Molécules par patient ({s['seuil_polymedication']:.0f} ou plus : polymédication)",
                               fontSize=13),
         description=("Histogramme du nombre de molécules par patient de 65 ans et plus, avant (barre claire, à gauche) "

@@ -268,7 +268,7 @@ def static_chart(n: int = 1000, seed: int = 2026, factor: float = 1.0, ageing: i
     text = summary.transform_calculate(phrase=_describe_expression(len(distribution), threshold)).mark_text(
         fontSize=0, opacity=0).encode(text="phrase:N", x=alt.value(0), y=alt.value(0)).properties(name="atelier_alt")
     return alt.layer(hist, rules_mark, text).add_params(*params).properties(
-        width=300, height=200, title=alt.TitleParams("Position dans une distribution simulée", fontSize=13),
+        width=280, height=200, title=alt.TitleParams("Position dans une distribution simulée", fontSize=13),
         description=(f"Histogramme des ratios de sobriété de {format_count(len(distribution))} médecins fictifs, avec le "
                      "ratio du médecin (trait plein) et le seuil du bonus de niveau (tirets) ; la phrase sous le "
                      "graphique donne le ratio, le rang et les bonus."),
