@@ -37,3 +37,9 @@ def test_static_chart_inputs_are_labelled_in_french():
     names = {p["name"]: p["bind"] for p in spec["params"]}
     assert names["effectif"]["max"] == 100 and names["effectif"]["name"] == "Patients pris en compte : "
     assert names["indicateur"]["labels"][0] == "Vaccin contre la grippe"
+
+
+def test_axis_labels_are_short_but_distinct():
+    labels = [ps.short_label(name) for name in pt.indicators()["indicateur"]]
+    assert len(set(labels)) == len(labels) and max(map(len, labels)) <= 36
+    assert "Vaccin : grippe" in labels and "Dépistage : cancer du sein" in labels

@@ -28,6 +28,15 @@ STATUS_LABELS = {"V": "Validés", "N": "Non validés", "E": "Exclus"}
 STEP = 50
 
 
+def short_label(label: str) -> str:
+    """Indicator name short enough for a phone's axis (the sentence under the chart keeps the full name)."""
+    for long, short in (("Dépistage organisé du cancer", "Dépistage : cancer"), ("Vaccin contre la ", "Vaccin : "),
+                        ("Vaccin contre le ", "Vaccin : "), ("Vaccin contre ", "Vaccin : "), ("Examen obligatoire de l'enfant du ", "Examen du "),
+                        (" (20-valent)", ""), (" annuel", "")):
+        label = label.replace(long, short)
+    return label.split(" par ")[0]
+
+
 def patient_rows(pat: pt.Patientele) -> pd.DataFrame:
     """One row per patient, in the patientèle's order: forfait category, C2S and a letter per indicator."""
     status = pt.status_table(pat)
@@ -96,11 +105,10 @@ def static_chart(n: int = 1000, seed: int = 2026, reference: dt.date = dt.date(2
     order = list(STATUS_LABELS.values())
     bars = long.transform_calculate(
         statut=" : ".join(f"datum.lettre == '{k}' ? '{v}'" for k, v in STATUS_LABELS.items()) + " : ''",
-        nom=" : ".join(f"datum.indicateur == '{c}' ? {table.loc[c, 'indicateur']!r}" for c in codes) + " : ''",
+        nom=" : ".join(f"datum.indicateur == '{c}' ? {short_label(table.loc[c, 'indicateur'])!r}" for c in codes) + " : ''",
     ).mark_bar(stroke="black", strokeWidth=1).encode(
-        y=alt.Y("nom:N", sort=[table.loc[c, "indicateur"] for c in codes], title=None,
-                axis=alt.Axis(labelLimit=140, labelFontSize=10,
-                              labelExpr="replace(datum.label, 'Dépistage organisé du cancer', 'Dépistage org. du cancer')")),
+        y=alt.Y("nom:N", sort=[short_label(table.loc[c, "indicateur"]) for c in codes], title=None,
+                axis=alt.Axis(labelLimit=140, labelFontSize=10)),
         x=alt.X("count():Q", title="Patients concernés"),
         color=alt.Color("statut:N", scale=alt.Scale(domain=order, range=["#1b7837", "#d6604d", "#bababa"]),
                         legend=alt.Legend(orient="bottom", title=None)),
