@@ -30,9 +30,12 @@ STEP = 50
 
 def short_label(label: str) -> str:
     """Indicator name short enough for a phone's axis (the sentence under the chart keeps the full name)."""
-    for long, short in (("Dépistage organisé du cancer", "Dépistage : cancer"), ("Vaccin contre la ", "Vaccin : "),
-                        ("Vaccin contre le ", "Vaccin : "), ("Vaccin contre ", "Vaccin : "), ("Examen obligatoire de l'enfant du ", "Examen du "),
-                        (" (20-valent)", ""), (" annuel", "")):
+    replacements = (
+        ("Dépistage organisé du cancer", "Dépistage : cancer"), ("du col de l'utérus", "du col utérin"),
+        ("Vaccin contre la ", "Vaccin : "), ("Vaccin contre le ", "Vaccin : "), ("Vaccin contre ", "Vaccin : "),
+        ("Examen obligatoire de l'enfant du ", "Examen du "), (" (20-valent)", ""), (" annuel", ""),
+    )
+    for long, short in replacements:
         label = label.replace(long, short)
     return label.split(" par ")[0]
 
