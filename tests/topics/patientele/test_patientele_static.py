@@ -41,5 +41,5 @@ def test_static_chart_inputs_are_labelled_in_french():
 
 def test_axis_labels_are_short_but_distinct():
     labels = [ps.short_label(name) for name in pt.indicators()["indicateur"]]
-    assert len(set(labels)) == len(labels) and max(map(len, labels)) <= 30
+    assert len(set(labels)) == len(labels) and max(map(len, labels)) <= 32
     assert "Vaccin : grippe" in labels and "Dépistage : cancer du sein" in labels

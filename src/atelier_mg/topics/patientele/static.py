@@ -111,7 +111,7 @@ def static_chart(n: int = 1000, seed: int = 2026, reference: dt.date = dt.date(2
         nom=" : ".join(f"datum.indicateur == '{c}' ? {short_label(table.loc[c, 'indicateur'])!r}" for c in codes) + " : ''",
     ).mark_bar(stroke="black", strokeWidth=1).encode(
         y=alt.Y("nom:N", sort=[short_label(table.loc[c, "indicateur"]) for c in codes], title=None,
-                axis=alt.Axis(labelLimit=140, labelFontSize=10)),
+                axis=alt.Axis(labelLimit=165, labelFontSize=10)),
         x=alt.X("count():Q", title="Patients concernés"),
         color=alt.Color("statut:N", scale=alt.Scale(domain=order, range=["#1b7837", "#d6604d", "#bababa"]),
                         legend=alt.Legend(orient="bottom", title=None)),
@@ -133,7 +133,7 @@ def static_chart(n: int = 1000, seed: int = 2026, reference: dt.date = dt.date(2
     ).transform_calculate(phrase=_sentence()).mark_text(fontSize=0, opacity=0).encode(
         text="phrase:N", x=alt.value(0), y=alt.value(0)).properties(name="atelier_alt")
     return alt.layer(bars, text).add_params(*params).properties(
-        width=130, height=15 * 22, title=alt.TitleParams("Indicateurs de la majoration prévention", fontSize=13),
+        width=115, height=15 * 22, title=alt.TitleParams("Indicateurs de la majoration prévention", fontSize=13),
         description=("Barres horizontales : pour chaque indicateur, patients validés (bordure pleine), non validés "
                      "(tirets) et exclus (pointillés) ; la phrase sous le graphique donne les montants annuels et le "
                      "détail de l'indicateur choisi."),
