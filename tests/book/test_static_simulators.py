@@ -161,3 +161,16 @@ def test_static_simulators_fit_a_phone_screen(phone, server, stem, tmp_path):
         block.screenshot(path=str(tmp_path / f"{stem}-{n}-390px.png"))
     assert phone.evaluate("document.scrollingElement.scrollWidth") <= 390
     phone.screenshot(path=str(tmp_path / f"{stem}-390px.png"))
+
+
+def test_quiz_is_played_with_the_keyboard_only(page, server):
+    open_chapter(page, server, "prevention")
+    quiz = page.locator("#atelier-quiz-prevention")
+    expect(quiz).to_be_visible(timeout=30_000)
+    quiz.locator("button[data-niveau=primaire]").focus()
+    page.keyboard.press("Enter")  # answer
+    expect(quiz.locator(".atelier-retour")).not_to_be_empty()
+    expect(quiz.locator(".atelier-suivante")).to_be_focused()
+    page.keyboard.press("Enter")  # next vignette: focus back on the levels
+    expect(quiz.locator("button[data-niveau=primaire]")).to_be_focused()
+    expect(quiz.locator(".atelier-progression")).to_contain_text("Vignette 2 sur")

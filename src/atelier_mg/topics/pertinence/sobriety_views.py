@@ -244,7 +244,8 @@ def static_chart(n: int = 1000, seed: int = 2026, factor: float = 1.0, ageing: i
         sous="datum.type == 'medecin' && datum.valeur < datum.ratio ? 1 : 0",
     )
     hist = base.transform_filter("datum.type == 'medecin'").mark_bar(color="#9ecae1").encode(
-        x=alt.X("valeur:Q", bin=alt.Bin(step=0.05), title="Ratio de sobriété (observé / attendu)"),
+        x=alt.X("valeur:Q", bin=alt.Bin(step=0.05), title="Ratio de sobriété (observé / attendu)",
+                scale=alt.Scale(zero=False)),
         y=alt.Y("count():Q", title="Médecins"),
     )
     summary = base.transform_aggregate(

@@ -125,8 +125,11 @@ _QUIZ_SCRIPT = """(function () {
       q(".atelier-suivante").focus();
     });
   });
-  q(".atelier-suivante").addEventListener("click", function () { state.i = Math.min(state.i + 1, items.length - 1); show(); });
-  q(".atelier-recommencer").addEventListener("click", function () { state.i = 0; state.answers = {}; show(); });
+  function focusChoices() { q("button[data-niveau]").focus(); }  /* keyboard users go on with the next vignette */
+  q(".atelier-suivante").addEventListener("click", function () {
+    state.i = Math.min(state.i + 1, items.length - 1); show(); focusChoices();
+  });
+  q(".atelier-recommencer").addEventListener("click", function () { state.i = 0; state.answers = {}; show(); focusChoices(); });
   root.hidden = false;
   show();
 })();"""
