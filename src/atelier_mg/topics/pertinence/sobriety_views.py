@@ -244,8 +244,9 @@ def static_chart(n: int = 1000, seed: int = 2026, factor: float = 1.0, ageing: i
         sous="datum.type == 'medecin' && datum.valeur < datum.ratio ? 1 : 0",
     )
     hist = base.transform_filter("datum.type == 'medecin'").mark_bar(color="#9ecae1").encode(
-        x=alt.X("valeur:Q", bin=alt.Bin(step=0.05), title="Ratio de sobriété (observé / attendu)",
-                scale=alt.Scale(zero=False)),
+        x=alt.X("valeur:Q", title="Ratio de sobriété (observé / attendu)", scale=alt.Scale(zero=False),
+                bin=alt.Bin(step=0.05, extent=[float(np.floor(distribution.min() * 20) / 20),
+                                               float(np.ceil(distribution.max() * 20) / 20)])),
         y=alt.Y("count():Q", title="Médecins"),
     )
     summary = base.transform_aggregate(
@@ -263,7 +264,7 @@ def static_chart(n: int = 1000, seed: int = 2026, factor: float = 1.0, ageing: i
                        legend=alt.Legend(orient="bottom", title=None, direction="vertical", labelLimit=300))
     rules_mark = marks.transform_calculate(
         libelle=f"datum.repere == 'ratio' ? '{labels['ratio']}' : '{labels['seuil']}'").mark_rule(strokeWidth=2.5).encode(
-        x="x:Q", color=repere,
+        x=alt.X("x:Q", scale=alt.Scale(zero=False)), color=repere,
         strokeDash=alt.StrokeDash("libelle:N", scale=alt.Scale(domain=list(labels.values()), range=[[1, 0], [6, 4]]),
                                   legend=None))
     text = summary.transform_calculate(phrase=_describe_expression(len(distribution), threshold)).mark_text(
