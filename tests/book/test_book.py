@@ -112,7 +112,9 @@ def test_prevention_chapter_renders_indicators_and_vignettes_from_the_data(built
         assert row.indicateur in page and row.interpretation in page
     for row in data.load_table("vignettes_prevention").itertuples():
         assert row.vignette in page
-    assert page.count('class="atelier-graphique"') == 3  # Jamoulle's quadrant, the cascade, the screening biases
+    # Jamoulle's quadrant, the cascade, the screening biases, the patientèle simulator
+    assert page.count('class="atelier-graphique"') == 4
+    assert 'id="atelier-quiz-prevention"' in page.replace("'", '"')  # the vignettes' quiz, with no kernel
     for dashboard in ("depistage", "biais_depistage", "patientele", "classer_prevention"):
         assert f"/voila/render/{dashboard}.ipynb" in page
     assert "illustratif" in page

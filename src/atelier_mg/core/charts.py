@@ -90,9 +90,31 @@ _LOADER = """<div id="{div_id}" class="atelier-graphique" role="figure" aria-lab
     }}
     return window.__atelierVega;
   }}
+  function alternative(el) {{
+    /* A text mark of a unit named « atelier_alt » is the chart's text alternative: copied into an
+       aria-live paragraph after the chart, and again each time Vega redraws it (inputs moved). */
+    if (!el.querySelector(".atelier_alt_marks")) return;
+    var p = document.createElement("p");
+    p.className = "atelier-alternative";
+    p.setAttribute("role", "status");
+    p.setAttribute("aria-live", "polite");
+    el.insertAdjacentElement("afterend", p);
+    function sync() {{
+      var lines = [];
+      el.querySelectorAll(".atelier_alt_marks text").forEach(function (t) {{
+        var spans = t.querySelectorAll("tspan");
+        lines.push(spans.length ? Array.prototype.map.call(spans, function (s) {{ return s.textContent; }}).join(" ")
+                                : t.textContent);
+      }});
+      var text = lines.join(" ");
+      if (p.textContent !== text) p.textContent = text;
+    }}
+    sync();
+    new MutationObserver(sync).observe(el, {{childList: true, subtree: true, characterData: true}});
+  }}
   loadVega()
     .then(function (vegaEmbed) {{ return vegaEmbed(el, spec, opts); }})
-    .then(function () {{ el.setAttribute("data-atelier-rendu", "ok"); }})
+    .then(function () {{ alternative(el); el.setAttribute("data-atelier-rendu", "ok"); }})
     .catch(function (err) {{
       el.setAttribute("data-atelier-rendu", "erreur");
       el.textContent = "Le graphique n'a pas pu être affiché (" + err.message + "). " +
@@ -100,6 +122,25 @@ _LOADER = """<div id="{div_id}" class="atelier-graphique" role="figure" aria-lab
     }});
 }})();
 </script>"""
+
+
+def vega_round(x: str) -> str:
+    """Vega expression rounding ``x`` to the unit half to even, as Python's ``round`` and ``format`` do.
+
+    Static simulators rewrite a Python model as Vega expressions; JavaScript's ``round`` sends 2.5 to 3
+    where Python writes 2. (With decimals, Vega's ``format`` rounds the exact binary value, as Python does.)
+    """
+    return f"(({x}) - floor({x}) == 0.5 ? (floor({x}) % 2 == 0 ? floor({x}) : floor({x}) + 1) : round({x}))"
+
+
+def vega_count(x: str) -> str:
+    """Vega expression of :func:`atelier_mg.core.formatting.format_count` (« 12 345 »)."""
+    return f"format({vega_round(x)}, ',.0f')"
+
+
+def vega_euros(x: str) -> str:
+    """Vega expression of :func:`atelier_mg.core.formatting.euros` (« 1 234 € »)."""
+    return f"{vega_count(x)} + '\u00a0€'"
 
 
 def _escape_attr(text: str) -> str:

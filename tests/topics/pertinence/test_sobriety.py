@@ -132,3 +132,18 @@ def test_simulator_text_alternative_follows_the_inputs():
     # Colour is not the only carrier: the two rules differ by their dash and carry a written label.
     assert any(layer["mark"]["type"] == "text" if isinstance(layer["mark"], dict) else layer["mark"] == "text"
                for layer in spec["layer"])
+
+
+def test_static_simulator_embeds_the_model_strata_and_names_its_inputs():
+    from atelier_mg.topics.patientele import generator
+
+    pat = generator.generate(300, seed=5)
+    strata = sb.strata(pat, seed=5)
+    practice = sb.practice_from_patientele(pat, 1.2, seed=5)
+    assert strata["patients"].sum() == 300 == practice["patients"].sum()
+    observed = (strata["patients"] * strata["montant_moyen_eur"] * 1.2 * strata["ecart"]).round(2)
+    assert math.isclose(observed.sum(), practice["montant_observe_eur"].sum())
+    spec = sbv.static_chart(300, seed=5).to_dict()
+    assert [p["name"] for p in spec["params"]] == ["profil", "vieillissement", "precedent", "moyenne", "cumul"]
+    assert spec["params"][3]["value"] == sb.bonus_rules()["patientele_mt_moyenne_2022"]
+    assert any(layer.get("name") == "atelier_alt" for layer in spec["layer"])

@@ -27,3 +27,19 @@ def test_quiz_widget_gives_immediate_feedback_and_score():
     assert "Exact" in feedback.value and "score : 1 / 1" in progress.value
     nav.children[0].click()  # next vignette
     assert text.value != shown and feedback.value == ""
+
+
+def test_static_quiz_carries_the_feedback_of_check_and_no_external_script():
+    items = prevention.quiz_items()
+    assert [i["code"] for i in items] == list(prevention.vignettes()["code"])
+    v06 = next(i for i in items if i["code"] == "V06")  # two accepted readings, primaire expected
+    assert v06["retours"]["secondaire"]["juste"] and "la lecture attendue est la prévention primaire" in \
+        v06["retours"]["secondaire"]["message"]
+    assert not v06["retours"]["tertiaire"]["juste"] and v06["piege"]
+    for item in items:
+        for level, fb in item["retours"].items():
+            assert fb["message"] == prevention.check(item["code"], level).message()
+    page = prevention.quiz_html()
+    assert "<script src" not in page and "http" not in page.split("<noscript>")[0]
+    assert "aria-live='polite'" in page and page.count("data-niveau=") == 4
+    assert "<noscript>" in page and "Voir la réponse" in page  # without JavaScript: the folded list

@@ -179,20 +179,27 @@ def age_within_open_band(practice: pd.DataFrame, extra_cost: float) -> pd.DataFr
     return aged
 
 
-def practice_from_patientele(pat: patientele.Patientele, practice_factor: float = 1.0, seed: int = 0) -> pd.DataFrame:
-    """Strata of a (fictitious) patientèle and a simulated observed amount (national behaviour × factor × noise)."""
-    if not 0.2 <= practice_factor <= 3:
-        raise SobrietyError(f"Le profil de prescription doit être compris entre 0,2 et 3 (reçu : {practice_factor}).")
+def strata(pat: patientele.Patientele, seed: int = 0) -> pd.DataFrame:
+    """Strata of a (fictitious) patientèle: patients, national mean amount and the practice's random deviation."""
     status = patientele.status_table(pat)
-    strata = pd.DataFrame({
+    keys = pd.DataFrame({
         "tranche_age": [age_band(a) for a in status["Âge"]],
         "sexe": status["Sexe"],
         "ald": np.where(status["ALD"] != "", "oui", "non"),
         "c2s": status["C2S"],
     })
-    counts = strata.value_counts().rename("patients").reset_index()
+    counts = keys.value_counts().rename("patients").reset_index()
     merged = counts.merge(national_rates(), on=KEYS, how="left")
     rng = np.random.default_rng(seed)
-    noise = rng.normal(1.0, 0.08, size=len(merged)).clip(0.6, 1.4)
-    merged["montant_observe_eur"] = (merged["patients"] * merged["montant_moyen_eur"] * practice_factor * noise).round(2)
+    merged["ecart"] = rng.normal(1.0, 0.08, size=len(merged)).clip(0.6, 1.4)
+    return merged
+
+
+def practice_from_patientele(pat: patientele.Patientele, practice_factor: float = 1.0, seed: int = 0) -> pd.DataFrame:
+    """Strata of a (fictitious) patientèle and a simulated observed amount (national behaviour × factor × noise)."""
+    if not 0.2 <= practice_factor <= 3:
+        raise SobrietyError(f"Le profil de prescription doit être compris entre 0,2 et 3 (reçu : {practice_factor}).")
+    merged = strata(pat, seed)
+    merged["montant_observe_eur"] = (merged["patients"] * merged["montant_moyen_eur"] * practice_factor
+                                     * merged["ecart"]).round(2)
     return merged[KEYS + ["patients", "montant_observe_eur"]].sort_values(KEYS).reset_index(drop=True)

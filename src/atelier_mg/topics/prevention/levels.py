@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import json
 import random
 import unicodedata
 from dataclasses import dataclass
@@ -87,6 +88,84 @@ def vignettes_html() -> str:
         )
     return (f"<figure class='atelier-donnees'><figcaption><strong>{html.escape(ds.title)}</strong></figcaption>"
             f"<ol>{''.join(items)}</ol><p class='atelier-source'>Source : {html.escape(ds.citation)}</p></figure>")
+
+
+_QUIZ_SCRIPT = """(function () {
+  var root = document.getElementById("%(id)s");
+  var items = JSON.parse(root.querySelector("script[type='application/json']").textContent);
+  var q = function (sel) { return root.querySelector(sel); };
+  var state = {i: 0, answers: {}};
+  function score() {
+    var codes = Object.keys(state.answers), good = codes.filter(function (c) { return state.answers[c]; }).length;
+    return "Vignette " + (state.i + 1) + " sur " + items.length + " — score : " + good + " / " + codes.length;
+  }
+  function show() {
+    var item = items[state.i];
+    q(".atelier-progression").textContent = score();
+    q(".atelier-vignette").textContent = item.vignette;
+    q(".atelier-piege").hidden = !item.piege;
+    q(".atelier-retour").textContent = "";
+    root.querySelectorAll("button[data-niveau]").forEach(function (b) {
+      b.disabled = false;
+      b.setAttribute("aria-pressed", "false");
+    });
+    q(".atelier-suivante").disabled = true;
+  }
+  root.querySelectorAll("button[data-niveau]").forEach(function (button) {
+    button.addEventListener("click", function () {
+      var item = items[state.i], fb = item.retours[button.dataset.niveau];
+      state.answers[item.code] = fb.juste;
+      root.querySelectorAll("button[data-niveau]").forEach(function (b) { b.disabled = true; });
+      button.setAttribute("aria-pressed", "true");
+      var out = q(".atelier-retour");
+      out.textContent = (fb.juste ? "✓ " : "✗ ") + fb.message + " (" + item.reference + ")";
+      out.className = "atelier-retour " + (fb.juste ? "atelier-juste" : "atelier-faux");
+      q(".atelier-progression").textContent = score();
+      q(".atelier-suivante").disabled = state.i + 1 >= items.length;
+      q(".atelier-suivante").focus();
+    });
+  });
+  function focusChoices() { q("button[data-niveau]").focus(); }  /* keyboard users go on with the next vignette */
+  q(".atelier-suivante").addEventListener("click", function () {
+    state.i = Math.min(state.i + 1, items.length - 1); show(); focusChoices();
+  });
+  q(".atelier-recommencer").addEventListener("click", function () { state.i = 0; state.answers = {}; show(); focusChoices(); });
+  root.hidden = false;
+  show();
+})();"""
+
+
+def quiz_items() -> list[dict]:
+    """Each vignette with the feedback :func:`check` gives for each level (what the static quiz shows)."""
+    return [
+        {"code": row.code, "vignette": row.vignette, "piege": bool(row.piege), "reference": readable(row.reference),
+         "retours": {lvl: {"juste": (fb := check(row.code, lvl)).correct, "message": fb.message()} for lvl in LEVELS}}
+        for row in vignettes().itertuples()
+    ]
+
+
+def quiz_html(quiz_id: str = "atelier-quiz-prevention") -> str:
+    """The classification quiz for the static book: one vignette at a time, feedback and score, inline script only.
+
+    Every feedback text is computed here by :func:`check` (the page only looks it up); without
+    JavaScript, the folded list of :func:`vignettes_html` is shown instead.
+    """
+    items = json.dumps(quiz_items(), ensure_ascii=False).replace("</", "<\\/")
+    buttons = "".join(f"<button type='button' data-niveau='{lvl}' aria-pressed='false'>{lvl.capitalize()}</button>"
+                      for lvl in LEVELS)
+    return (
+        f"<section id='{quiz_id}' class='atelier-quiz' aria-label='Classer les situations' hidden>"
+        "<p class='atelier-progression' aria-live='polite'></p>"
+        "<blockquote><p class='atelier-vignette'></p><p class='atelier-piege' hidden>Situation à discuter : deux "
+        "lectures se défendent.</p></blockquote>"
+        f"<div role='group' aria-label=\"Niveau de prévention de l'action du médecin\" class='atelier-choix'>{buttons}</div>"
+        "<p class='atelier-retour' role='status' aria-live='polite'></p>"
+        "<p class='atelier-navigation'><button type='button' class='atelier-suivante'>Vignette suivante</button> "
+        "<button type='button' class='atelier-recommencer'>Recommencer</button></p>"
+        f"<script type='application/json'>{items}</script>"
+        f"<script>{_QUIZ_SCRIPT % {'id': quiz_id}}</script></section>"
+        f"<noscript>{vignettes_html()}</noscript>"
+    )
 
 
 def quadrant_chart() -> alt.LayerChart:

@@ -1,0 +1,176 @@
+"""Les simulateurs du livre statique, dans chromium : mêmes nombres que le modèle Python, utilisables sur un téléphone.
+
+Each static simulator recomputes in the page with Vega expressions (or looks up the feedback the Python
+model wrote, for the quiz). Over a grid of inputs, the sentence the page shows under the chart (its text
+alternative, refreshed with the inputs) must be exactly the sentence the Python model writes for the same
+inputs. Then each chapter is opened on a 390 × 844 phone screen: no horizontal scrolling, inputs visible
+and at least 24 px tall, and a screenshot is kept in pytest's temporary directory.
+"""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from atelier_mg.core.schemas import PREVENTION_LEVELS
+from atelier_mg.topics.patientele import generator
+from atelier_mg.topics.patientele import model as pt
+from atelier_mg.topics.patientele import static as patientele_static
+from atelier_mg.topics.pertinence import polymedication as pm
+from atelier_mg.topics.pertinence import sobriety as sb
+from atelier_mg.topics.pertinence import sobriety_views as sbv
+from atelier_mg.topics.prevention import levels
+
+pytestmark = pytest.mark.slow
+
+# Each simulator: its chapter and a CSS selector of its chart (an input only it has).
+SIMULATORS = {
+    "patientele": ("prevention", ".atelier-graphique:has(input[name=effectif])"),
+    "polymedication": ("polymedication", ".atelier-graphique:has(input[name=revue])"),
+    "sobriete": ("sobriete", ".atelier-graphique:has(input[name=profil])"),
+}
+
+
+def open_chapter(page: Page, server: str, stem: str) -> None:
+    page.goto(f"{server}/livre/book/{stem}.html")
+
+
+def simulator(page: Page, key: str):
+    chart = page.locator(SIMULATORS[key][1])
+    expect(chart).to_have_attribute("data-atelier-rendu", "ok", timeout=30_000)
+    return chart, page.locator(f"{SIMULATORS[key][1]} + p.atelier-alternative")
+
+
+def set_input(chart, name: str, value) -> None:
+    if isinstance(value, bool):
+        box = chart.locator(f"input[name={name}]")
+        if box.is_checked() != value:
+            box.click()
+    elif chart.locator(f"select[name={name}]").count():
+        chart.locator(f"select[name={name}]").select_option(str(value))
+    else:
+        chart.locator(f"input[name={name}]").evaluate(
+            "(el, v) => { el.value = v; el.dispatchEvent(new Event('input', {bubbles: true})); }", str(value))
+
+
+def test_polymedication_page_equals_the_python_review(page, server):
+    open_chapter(page, server, "polymedication")
+    chart, text = simulator(page, "polymedication")
+    before = pm.generate(500, seed=2026)
+    for share in (1.0, 0.0, 0.05, 0.35, 0.5, 0.8):
+        set_input(chart, "revue", share)
+        result = pm.review(before, share, seed=2026)
+        expect(text).to_have_text(pm.describe(before, result.after) + " " + pm.review_message(result))
+    assert not page.failures, page.failures
+
+
+def test_sobriety_page_equals_the_python_model(page, server):
+    open_chapter(page, server, "sobriete")
+    chart, text = simulator(page, "sobriete")
+    pat, distribution = generator.generate(1000, seed=2026), sb.national_distribution()
+    grid = [  # profile, ageing of the 75+ (%), previous ratio (0 = unknown), mean patientèle, cumulative bonuses
+        (1.0, 0, 1.05, 1120, False), (0.75, 0, 0, 640, False),  # 1,000 × 1,000 / 640 = 1,562.5 €: rounded to even
+        (0.8, 0, 1.0, 1120, False), (0.8, 0, 1.0, 1120, True), (0.85, 10, 0.99, 900, True),
+        (1.3, 50, 1.5, 1500, False), (1.1, 20, 0.9, 2000, False), (0.6, 30, 0.7, 400, False),
+    ]
+    for factor, ageing, previous, mean, cumulative in grid:
+        for name, value in (("profil", factor), ("vieillissement", ageing), ("precedent", previous), ("moyenne", mean),
+                            ("cumul", cumulative)):
+            set_input(chart, name, value)
+        practice = sb.age_within_open_band(sb.practice_from_patientele(pat, factor, seed=2026), ageing / 100)
+        ind = sb.indicator(practice)
+        b = sb.bonuses(ind.ratio, previous or None, ind.patients, distribution, cumulative=cumulative,
+                       mean_patientele=mean)
+        expect(text).to_have_text(sbv.describe(ind, b, distribution, cumulative))
+    assert not page.failures, page.failures
+
+
+def test_patientele_page_equals_the_python_model(page, server):
+    open_chapter(page, server, "prevention")
+    chart, text = simulator(page, "patientele")
+    status = pt.status_table(generator.generate(1000, seed=2026))
+    for shown, code in ((1000, "grippe"), (50, "doccu"), (350, "docs"), (700, "hba1c"), (1000, "examen_24_mois"),
+                        (150, "ror")):
+        set_input(chart, "effectif", shown)
+        set_input(chart, "indicateur", code)
+        expect(text).to_have_text(patientele_static.describe(status.head(shown), code))
+    assert not page.failures, page.failures
+
+
+def test_prevention_quiz_shows_the_python_feedback_and_keeps_the_score(page, server):
+    open_chapter(page, server, "prevention")
+    quiz = page.locator("#atelier-quiz-prevention")
+    expect(quiz).to_be_visible(timeout=30_000)
+    items = levels.quiz_items()
+    good = 0
+    for i, item in enumerate(items):
+        expect(quiz.locator(".atelier-vignette")).to_have_text(item["vignette"])
+        answer = PREVENTION_LEVELS[i % len(PREVENTION_LEVELS)]
+        quiz.locator(f"button[data-niveau={answer}]").click()
+        feedback = levels.check(item["code"], answer)
+        good += feedback.correct
+        mark = "✓ " if feedback.correct else "✗ "
+        expect(quiz.locator(".atelier-retour")).to_have_text(f"{mark}{feedback.message()} ({item['reference']})")
+        expect(quiz.locator(".atelier-progression")).to_have_text(
+            f"Vignette {i + 1} sur {len(items)} — score : {good} / {i + 1}")
+        if i + 1 < len(items):
+            quiz.locator(".atelier-suivante").click()
+    assert 0 < good < len(items)
+    expect(quiz.locator(".atelier-suivante")).to_be_disabled()
+    quiz.locator(".atelier-recommencer").click()
+    expect(quiz.locator(".atelier-progression")).to_have_text(f"Vignette 1 sur {len(items)} — score : 0 / 0")
+    assert not page.failures, page.failures
+
+
+@pytest.fixture
+def phone(browser, server):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="fr-FR", has_touch=True, is_mobile=True)
+    pg = context.new_page()
+    requests: list[str] = []
+    context.on("request", lambda r: requests.append(r.url))
+    yield pg
+    context.close()
+    outside = [u for u in requests if not (u.startswith(server + "/") or u.startswith(("data:", "blob:")))]
+    assert not outside, f"requêtes hors de 127.0.0.1 : {outside}"
+
+
+def check_touch_targets(block) -> None:
+    controls = block.locator("input, select, button")
+    assert controls.count() > 0
+    for k in range(controls.count()):
+        control = controls.nth(k)
+        expect(control).to_be_visible()
+        box = control.bounding_box()
+        assert box["height"] >= 24, f"{control.evaluate('el => el.outerHTML')[:120]} : {box['height']} px de haut"
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 390, f"hors de l'écran : {box}"
+
+
+@pytest.mark.parametrize("stem", ["prevention", "polymedication", "sobriete"])
+def test_static_simulators_fit_a_phone_screen(phone, server, stem, tmp_path):
+    open_chapter(phone, server, stem)
+    blocks = [phone.locator(sel) for key, (chapter, sel) in SIMULATORS.items() if chapter == stem]
+    if stem == "prevention":
+        blocks.append(phone.locator("#atelier-quiz-prevention"))
+    for n, block in enumerate(blocks):
+        if block.get_attribute("class") and "atelier-graphique" in block.get_attribute("class"):
+            expect(block).to_have_attribute("data-atelier-rendu", "ok", timeout=30_000)
+            # The chart itself fits: no scrolling inside its box either.
+            assert block.evaluate("el => el.scrollWidth <= el.clientWidth"), block.evaluate("el => el.scrollWidth")
+        block.scroll_into_view_if_needed()
+        check_touch_targets(block)
+        block.screenshot(path=str(tmp_path / f"{stem}-{n}-390px.png"))
+    assert phone.evaluate("document.scrollingElement.scrollWidth") <= 390
+    phone.screenshot(path=str(tmp_path / f"{stem}-390px.png"))
+
+
+def test_quiz_is_played_with_the_keyboard_only(page, server):
+    open_chapter(page, server, "prevention")
+    quiz = page.locator("#atelier-quiz-prevention")
+    expect(quiz).to_be_visible(timeout=30_000)
+    quiz.locator("button[data-niveau=primaire]").focus()
+    page.keyboard.press("Enter")  # answer
+    expect(quiz.locator(".atelier-retour")).not_to_be_empty()
+    expect(quiz.locator(".atelier-suivante")).to_be_focused()
+    page.keyboard.press("Enter")  # next vignette: focus back on the levels
+    expect(quiz.locator("button[data-niveau=primaire]")).to_be_focused()
+    expect(quiz.locator(".atelier-progression")).to_contain_text("Vignette 2 sur")
