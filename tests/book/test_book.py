@@ -169,3 +169,19 @@ def test_context_chapters_show_their_data_the_gaps_and_the_simulator(built_book)
     assert "13,8 millions" in besoins and "Ce que la source ne donne pas" in besoins
     for page in (demo, besoins):
         assert "À jour au 30 novembre 2026" in page and page.count("solution dropdown") + page.count('class="solution') >= 4
+
+
+MONTHS = "janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre"
+
+
+@pytest.mark.parametrize("chapter", [p for p in CHAPTERS if p.stem not in ("index", "bibliographie")], ids=lambda p: p.stem)
+def test_every_chapter_ends_with_the_date_it_was_checked(chapter):
+    last = [line for line in chapter.read_text().splitlines() if line.strip()][-1]
+    assert re.match(rf"\*À jour au (1er|[0-9]{{1,2}}) ({MONTHS}) 20[0-9]{{2}}\* : ", last), last
+
+
+def test_no_page_shows_a_line_of_our_extracted_texts(built_book):
+    """Readers get printed pages or slide titles, never « source 001 l. 1211 » (lines of our text files)."""
+    for page in built_book.rglob("*.html"):
+        text = re.sub(r"<[^>]+>", " ", page.read_text())
+        assert not re.search(r"\b00[0-4],?\s+l\.\s*[0-9]", text), page

@@ -123,3 +123,18 @@ def test_behaviour_codes_must_match_their_competency(tmp_path, monkeypatch):
     path.write_text(path.read_text().replace("C1-02,C1,", "C1-02,C2,", 1))
     with pytest.raises(data.DataError, match="doit commencer par celui de sa compétence"):
         data.load("comportements_2025")
+
+
+def test_every_dataset_says_when_and_against_what_it_was_checked(tmp_path, monkeypatch):
+    for name in data.available():
+        check = data.read_metadata(name)["verification"]
+        assert check["date"] >= data.read_metadata(name)["date_publication"][:4], name
+    folder = _copy_data(tmp_path, monkeypatch)
+    meta = folder / "valeurs.meta.yaml"
+    text = meta.read_text()
+    meta.write_text(text.split("verification:")[0])
+    with pytest.raises(data.DataError, match="champ « verification » manquant"):
+        data.read_metadata("valeurs", folder)
+    meta.write_text(text.replace('date: "', 'date: "le '))
+    with pytest.raises(data.DataError, match="verification.date » invalide"):
+        data.read_metadata("valeurs", folder)

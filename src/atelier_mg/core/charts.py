@@ -53,7 +53,7 @@ EMBED_OPTIONS: dict[str, Any] = {
     "timeFormatLocale": TIME_FORMAT_LOCALE_FR,
 }
 
-_LOADER = """<div id="{div_id}" class="atelier-graphique" role="figure" aria-label="{label}"></div>
+_LOADER = """<div id="{div_id}" class="atelier-graphique" role="figure" aria-label="{label}" tabindex="0"></div>
 <script type="text/javascript">
 (function () {{
   var el = document.getElementById("{div_id}");

@@ -7,6 +7,7 @@ the metadata names the pandera schema the CSV must satisfy.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from dataclasses import dataclass
 from functools import lru_cache
@@ -100,11 +101,27 @@ def read_metadata(name: str, folder: Path | None = None) -> dict[str, Any]:
         problems += [f"champ « source.{key} » manquant" for key in REQUIRED_SOURCE if not source.get(key)]
     elif source:
         problems.append("le champ « source » doit contenir « document » et « localisation »")
+    problems += _verification_problems(meta.get("verification"))
     if meta.get("schema") and meta["schema"] not in SCHEMAS:
         problems.append(f"schéma « {meta['schema']} » inconnu (connus : {', '.join(sorted(SCHEMAS))})")
     if problems:
         raise DataError(f"Jeu de données « {name} » : métadonnées incomplètes : " + " ; ".join(problems) + ".")
     return meta
+
+
+def _verification_problems(verification: Any) -> list[str]:
+    """When the dataset was last checked, and against what: both are required."""
+    if not isinstance(verification, dict):
+        return ["champ « verification » manquant (date et contre : quand et avec quoi le jeu a été vérifié)"]
+    problems = []
+    when = str(verification.get("date") or "")
+    try:
+        dt.date.fromisoformat(when)
+    except ValueError:
+        problems.append(f"champ « verification.date » invalide ou manquant (« {when} » ; format AAAA-MM-JJ)")
+    if not str(verification.get("contre") or "").strip():
+        problems.append("champ « verification.contre » manquant (la source relue)")
+    return problems
 
 
 def _describe_failure(case: dict[str, Any]) -> str:
@@ -156,11 +173,30 @@ def read_table(path: Path, schema: str, name: str | None = None) -> pd.DataFrame
     return validate(table, schema, name)
 
 
-@lru_cache(maxsize=64)
+# The registry that turns « source 001 l. N » into pages: read as is.
+SOURCE_REGISTRY = ("documents_sources", "sections_sources")
+
+
+@lru_cache(maxsize=256)
 def _load_cached(name: str, folder: str) -> Dataset:
     meta = read_metadata(name, Path(folder))
     table = read_table(Path(folder) / f"{name}.csv", meta["schema"], name)
+    if name not in SOURCE_REGISTRY:
+        table = _readable_text(table)
     return Dataset(name=name, table=table, meta=meta)
+
+
+def _readable_text(table: pd.DataFrame) -> pd.DataFrame:
+    """Every text cell with the team's line references (« source 001 l. 679 ») turned into what a reader
+    can open (« Référentiel 2025, p. 28-35 »): tables, charts, quizzes and dashboards then show pages."""
+    from .sources import LINE_REFERENCE, readable
+
+    for column in table.columns:
+        if table[column].dtype == object or pd.api.types.is_string_dtype(table[column]):
+            values = table[column]
+            if any(isinstance(v, str) and LINE_REFERENCE.search(v) for v in values):
+                table[column] = values.map(lambda v: readable(v) if isinstance(v, str) else v)
+    return table
 
 
 def load(name: str) -> Dataset:

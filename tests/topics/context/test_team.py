@@ -74,7 +74,7 @@ def test_parameters_are_sourced_or_marked_illustrative():
     assert set(table["statut"]) <= {"sourcé", "illustratif"}
     for code in ("gain_assistant", "consultations_ipa", "consultations_infirmier", "semaines"):
         assert table.loc[code, "statut"] == "illustratif"
-    assert all("Source 001" in ref for ref in table[table["statut"] == "sourcé"]["reference"])
+    assert all("Référentiel 2025, p. " in ref for ref in table[table["statut"] == "sourcé"]["reference"])
 
 
 def test_bad_values_refused_in_french():

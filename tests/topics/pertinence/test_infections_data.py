@@ -51,7 +51,7 @@ def test_cnam_findings_are_those_of_the_talk():
     ij = data.mapping("arrets_travail_2024", "indicateur", "valeur")
     assert (ij["evolution_ij"], ij["evolution_volume_2024"], ij["evolution_volume_2023"]) == (8.5, 4.7, 1.8)
     refs = data.load_table("constats_mcva_2024")["reference"]
-    assert all(r.startswith("Source 003 l. 14") for r in refs)  # lines 140-146 of the talk
+    assert all("diapositive « Quelques constats de l'Assurance Maladie sur les maladies cardio-vasculaires" in r for r in refs)
 
 
 def test_national_target_matches_the_convention_reading():
