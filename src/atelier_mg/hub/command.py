@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from ..core.errors import UserError
-from ..core.paths import tool
+from ..core.paths import REPO, tool
 from . import accounts
 from .config import proxy_command, write_user_config
 from .settings import HubSettings, load
@@ -23,7 +23,7 @@ def course_env(settings: HubSettings) -> dict[str, str]:
 def prepare(root: Path, settings_path: Path) -> tuple[HubSettings, Path]:
     """Everything but starting the hub: roster, Unix accounts, exchange, Jupyter configs, jupyterhub_config.py."""
     settings = load(settings_path)
-    proxy_command(root)
+    proxy_command(REPO)
     interns = accounts.import_roster(settings)
     people = accounts.accounts(settings, interns)
     accounts.ensure_accounts(settings, people)
@@ -47,8 +47,11 @@ def hub(root: Path, settings_path: Path) -> int:
     settings, config = prepare(root, settings_path)
     print(f"Hub : http://{settings.ip}:{settings.port}/ (première connexion : « choisir mon mot de passe »). "
           "Ctrl+C pour arrêter.", flush=True)
-    env = {**course_env(settings), "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
-    return subprocess.call([sys.executable, "-m", "jupyterhub", "-f", str(config)], cwd=settings.state, env=env)
+    env = {**course_env(settings), "PYTHONPATH": os.pathsep.join(p for p in sys.path if p),
+           "ATELIER_HUB_COURS": str(root)}
+    os.chdir(settings.state)
+    # exec: this process becomes JupyterHub, so that Ctrl+C or a service manager's SIGTERM reach it directly.
+    os.execve(sys.executable, [sys.executable, "-m", "jupyterhub", "-f", str(config)], env)
 
 
 def _run(cmd: list[str], settings: HubSettings, root: Path, what: str) -> None:

@@ -7,12 +7,13 @@ the proxy's API on ``port + 2``, the book service on ``port + 3`` (all but the f
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sys
 from pathlib import Path
 
 from ..core.errors import UserError
-from ..core.paths import find_root
+from ..core.paths import REPO
 from . import accounts
 from .settings import HubSettings, load
 
@@ -41,6 +42,7 @@ def write_user_config(settings: HubSettings, folder: Path, teacher: bool) -> Pat
         "c.Exchange.path_includes_course = False\n"
     )
     extensions = {
+        "jupyterlab": True,
         "atelier_mg": True,  # offline Vega (the package's server extension, as in « atelier lab »)
         "nbgrader.server_extensions.assignment_list": True,
         "nbgrader.server_extensions.validate_assignment": True,
@@ -71,7 +73,8 @@ def write_user_config(settings: HubSettings, folder: Path, teacher: bool) -> Pat
 def configure(c, settings_path: str | Path) -> None:
     """Fill JupyterHub's config object ``c`` (called from the generated ``jupyterhub_config.py``)."""
     settings = load(Path(settings_path))
-    root = find_root()
+    root = REPO  # node_modules/, notebooks/, _build/
+    course = Path(os.environ.get("ATELIER_HUB_COURS", REPO))  # « atelier hub --racine » : solutions/, exercises/
     interns = accounts.roster_ids(settings)
     people = accounts.accounts(settings, interns)
     state = settings.state
@@ -103,7 +106,7 @@ def configure(c, settings_path: str | Path) -> None:
     c.JupyterHub.spawner_class = "atelier_mg.hub.spawner.AtelierSpawner"
     c.AtelierSpawner.accounts = {p.name: p.unix for p in people}
     c.AtelierSpawner.homes = str(settings.homes)
-    c.AtelierSpawner.read_only = [str(root), str(state / "jupyter")]
+    c.AtelierSpawner.read_only = sorted({str(root), str(course), str(state / "jupyter")})
     c.AtelierSpawner.read_write = [str(settings.exchange)]
     c.AtelierSpawner.memory_bytes = settings.limits.memory_bytes
     c.AtelierSpawner.cpus = settings.limits.cpus

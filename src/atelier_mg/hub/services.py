@@ -7,6 +7,7 @@ comes from ``JUPYTERHUB_SERVICE_PREFIX``. Without a built book, a French page sa
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -36,6 +37,8 @@ def app(folder: Path, prefix: str):
 def main(argv: list[str]) -> None:
     import tornado.ioloop
 
+    for sig in (signal.SIGINT, signal.SIGTERM):  # nothing to save: stop at once when the hub says so
+        signal.signal(sig, lambda *_: os._exit(0))
     folder, port = Path(argv[0]), int(argv[1])
     prefix = os.environ.get("JUPYTERHUB_SERVICE_PREFIX", "/services/livre/")
     app(folder, prefix).listen(port, address="127.0.0.1")
