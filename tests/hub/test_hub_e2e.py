@@ -12,8 +12,7 @@ import re
 import subprocess
 
 import pytest
-from hubkit import (ASSIGNMENT, COURSE_ID, Intern, free_base_port, hub_command, make_hub_folder, running_hub,
-                    with_solutions)
+from hubkit import ASSIGNMENT, COURSE_ID, Intern, free_base_port, hub_command, make_hub_folder, running_hub, with_solutions
 
 pytestmark = pytest.mark.slow
 INTERNS = ["alice", "bob"]
@@ -67,6 +66,7 @@ def test_two_interns_fetch_answer_submit_and_get_their_own_feedback(browser, tmp
             fetched = person.assignments("fetch")["value"]
             assert any(a["status"] == "fetched" for a in fetched)
         alice.save(with_solutions(alice.notebook(), course))
+        answered = alice.notebook()
         for person in (alice, bob):
             assert person.assignments("submit")["success"] is not False
 
@@ -77,15 +77,15 @@ def test_two_interns_fetch_answer_submit_and_get_their_own_feedback(browser, tmp
             assert "cells" not in r.text()
         home_b = data / "internes" / "bob" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
         assert home_b.exists()
-        assert as_user("mg-alice", "cat", str(home_b)).returncode != 0
+        assert as_user("alice", "cat", str(home_b)).returncode != 0
         inbound = data / "echange" / COURSE_ID / "inbound"
-        assert as_user("mg-alice", "ls", str(inbound)).returncode != 0
+        assert as_user("alice", "ls", str(inbound)).returncode != 0
         assert len(list(inbound.iterdir())) == 2
 
         # The teacher collects, grades and returns the feedback.
         out = hub_command(settings, "correction", "importer-rendus", ASSIGNMENT, "--echange").stdout
         assert "2 interne(s)" in out
-        assert "2 noté(s)" in hub_command(settings, "correction", "noter", ASSIGNMENT).stdout
+        assert "2 noté(s)" in hub_command(settings, "correction", "noter", ASSIGNMENT, "--sans-bac-a-sable").stdout
         hub_command(settings, "correction", "retours", ASSIGNMENT)
         hub_command(settings, "retours", ASSIGNMENT)
         notes = {}
@@ -106,7 +106,7 @@ def test_two_interns_fetch_answer_submit_and_get_their_own_feedback(browser, tmp
         alice = Intern(browser, base, "alice")
         alice.log_in()
         alice.open_lab()
-        statuses = {a["status"] for a in alice.assignments()["value"]}
-        assert "submitted" in statuses
+        assert alice.notebook() == answered, "le travail de l'interne est resté dans son dossier"
         assert len(list(inbound.iterdir())) == 2
+        assert alice.api("GET", f"api/contents/{ASSIGNMENT}/feedback").json()["content"], "retour conservé"
         alice.close()

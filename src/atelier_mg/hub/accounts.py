@@ -4,7 +4,7 @@ The roster is imported with the grading command line (``atelier correction impor
 importing ``grading``) into the hub's gradebook, then read back with nbgrader's API: the hub's user names are
 exactly the nbgrader student ids, so that the exchange, ``atelier correction`` and the feedback agree.
 
-Each person gets a Unix account ``mg-<id>`` (no password, no login shell), a home ``<dossier>/internes/<id>``
+Each person gets a Unix account named after their id (no password, no login shell), a home ``<dossier>/internes/<id>``
 in mode 0700, and a group: ``nbgrader-<cours>`` for interns, ``formgrade-<cours>`` for teachers (the names
 nbgrader's documentation uses for a course on a hub).
 """
@@ -12,10 +12,8 @@ nbgrader's documentation uses for a course on a hub).
 from __future__ import annotations
 
 import grp
-import hashlib
 import os
 import pwd
-import re
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -24,8 +22,7 @@ from pathlib import Path
 from ..core.errors import UserError
 from .settings import HubSettings
 
-UNSAFE = re.compile(r"[^a-z0-9_-]")
-
+MARK = "Atelier MG"  # the comment (GECOS) of the accounts created by the hub
 
 @dataclass(frozen=True)
 class Account:
@@ -35,11 +32,9 @@ class Account:
 
 
 def unix_name(name: str) -> str:
-    """A valid, stable Unix user name for a hub user name (``mg-`` + the id, hashed if it had to change)."""
-    safe = UNSAFE.sub("-", name.lower())[:20]
-    if safe != name:
-        safe = f"{safe[:13]}-{hashlib.sha1(name.encode()).hexdigest()[:6]}"
-    return f"mg-{safe}"
+    """The Unix account of a hub user: the same name, because nbgrader's exchange names a submission after
+    the Unix account (``getpass.getuser()``), and ``atelier correction`` matches it with the roster id."""
+    return name
 
 
 def import_roster(settings: HubSettings) -> list[str]:
@@ -107,9 +102,12 @@ def ensure_accounts(settings: HubSettings, people: list[Account]) -> dict[str, i
         gid = teachers if person.teacher else students
         try:
             entry = pwd.getpwnam(person.unix)
+            if not entry.pw_gecos.startswith(MARK):
+                raise UserError(f"« {person.name} » est déjà un compte de cette machine, qui n'a pas été créé par le hub "
+                                "(compte système ou personnel) : changez cet identifiant dans la promotion.")
         except KeyError:
             _run(["useradd", "--no-create-home", "--home-dir", str(home), "--shell", "/usr/sbin/nologin",
-                  "--gid", str(gid), "--comment", f"Atelier MG {person.name}", person.unix])
+                  "--gid", str(gid), "--comment", f"{MARK} {person.name}", person.unix])
             entry = pwd.getpwnam(person.unix)
         home.mkdir(exist_ok=True)
         os.chown(home, entry.pw_uid, gid)

@@ -82,5 +82,5 @@ def release_feedback(root: Path, settings_path: Path, assignment: str) -> None:
 def correction(root: Path, settings_path: Path, args: list[str]) -> int:
     """``atelier correction …`` on the hub's course, exchange and gradebook."""
     settings = load(settings_path)
-    return subprocess.call([sys.executable, "-m", "atelier_mg.cli", "--racine", str(root), "correction", *args],
+    return subprocess.call([tool("atelier"), "--racine", str(root), "correction", *args],
                            env=course_env(settings), cwd=root)

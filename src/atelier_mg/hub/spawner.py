@@ -22,6 +22,7 @@ from __future__ import annotations
 import os
 import resource
 import shutil
+import signal
 import sys
 from pathlib import Path
 
@@ -180,13 +181,13 @@ class AtelierSpawner(LocalProcessSpawner):
             self.cmd = original
 
     async def _signal(self, sig):
-        """Signal the whole process group (bwrap does not forward signals to the server)."""
+        """Signal the whole process group: bwrap neither forwards signals nor outlives the uid change.
+
+        SIGINT becomes SIGTERM: without a terminal, Jupyter Server ignores a lone SIGINT (it asks for
+        confirmation), and SIGTERM is its graceful shutdown. Signal 0 asks whether any process is left.
+        """
         try:
-            if sig == 0:
-                os.kill(self.pid, 0)
-            else:
-                os.killpg(self.pid, sig)
+            os.killpg(self.pid, signal.SIGTERM if sig == signal.SIGINT else sig)
         except ProcessLookupError:
             return False
         return True
-
