@@ -120,3 +120,35 @@ def test_the_sandbox_binds_only_the_intern_home_read_write(tmp_path):
     assert writable == [str(tmp_path / "internes" / "alice"), str(tmp_path / "echange")]
     assert ["--ro-bind", "/opt/python", "/opt/python"] == args[args.index("/opt/python") - 1:args.index("/opt/python") + 2]
     assert str(tmp_path / "internes" / "bob") not in args
+
+
+def test_configure_gives_jupyterhub_the_promotion_groups_services_and_limits(tmp_path):
+    from traitlets.config import Config
+
+    from atelier_mg.hub.config import configure
+
+    path = write(tmp_path, GOOD + '[limites]\nmemoire = "1G"\nprocesseurs = 0.5\ninactivite_minutes = 20\n')
+    loaded = settings.load(path)
+    assert accounts.import_roster(loaded) == ["alice"]
+    c = Config()
+    configure(c, path)
+    assert c.Authenticator.allowed_users == {"alice", "dupont"} and c.Authenticator.admin_users == {"dupont"}
+    assert c.JupyterHub.load_groups == {"formgrade-atelier-mg": {"users": ["dupont"]},
+                                        "nbgrader-atelier-mg": {"users": ["alice"]}}
+    assert (c.AtelierSpawner.memory_bytes, c.AtelierSpawner.cpus) == (1024**3, 0.5)
+    assert c.AtelierSpawner.read_write == [str(loaded.exchange)]
+    services = {s["name"]: s for s in c.JupyterHub.services}
+    assert "--timeout=1200" in services["inactifs"]["command"]
+    assert services["livre"]["url"] == "http://127.0.0.1:8126"
+    assert c.JupyterHub.authenticator_class.endswith("AtelierAuthenticator")
+    lti = write(tmp_path, GOOD + '[lti]\nemetteur = "https://moodle.exemple.fr"\nclient_id = "x"\nurl_autorisation = "a"\n'
+                'url_jwks = "j"\nchamp_identifiant = "email"\n')
+    try:
+        import ltiauthenticator  # noqa: F401
+    except ImportError:
+        with pytest.raises(UserError, match="installez jupyterhub-ltiauthenticator"):
+            configure(Config(), lti)
+    else:
+        lti_config = Config()
+        configure(lti_config, lti)
+        assert lti_config.LTI13Authenticator.issuer == "https://moodle.exemple.fr"

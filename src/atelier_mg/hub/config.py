@@ -103,6 +103,9 @@ def configure(c, settings_path: str | Path) -> None:
     c.NativeAuthenticator.allowed_failed_logins = 5
     c.NativeAuthenticator.seconds_before_next_try = 60
 
+    if settings.lti:
+        _lti(c, settings.lti)
+
     c.JupyterHub.spawner_class = "atelier_mg.hub.spawner.AtelierSpawner"
     c.AtelierSpawner.accounts = {p.name: p.unix for p in people}
     c.AtelierSpawner.homes = str(settings.homes)
@@ -135,6 +138,21 @@ def configure(c, settings_path: str | Path) -> None:
         "name": "inactifs", "services": ["inactifs"],
         "scopes": ["list:users", "read:users:activity", "read:servers", "delete:servers"],
     }]
+
+
+def _lti(c, lti: dict[str, str]) -> None:
+    """Moodle through LTI 1.3 (jupyterhub-ltiauthenticator, installed separately): replaces the local accounts."""
+    try:
+        import ltiauthenticator  # noqa: F401
+    except ImportError:
+        raise UserError("[lti] : installez jupyterhub-ltiauthenticator (pip install jupyterhub-ltiauthenticator) "
+                        "ou retirez la section [lti] de hub.toml.") from None
+    c.JupyterHub.authenticator_class = "ltiauthenticator.lti13.auth.LTI13Authenticator"
+    c.LTI13Authenticator.issuer = lti["emetteur"]
+    c.LTI13Authenticator.client_id = [lti["client_id"]]
+    c.LTI13Authenticator.authorize_url = lti["url_autorisation"]
+    c.LTI13Authenticator.jwks_endpoint = lti["url_jwks"]
+    c.LTI13Authenticator.username_key = lti["champ_identifiant"]
 
 
 def _native_templates() -> list[str]:
