@@ -97,7 +97,7 @@ class Intern:
         pg.click("#signup_submit")
         return pg.locator("[role=alert]").inner_text()
 
-    def log_in(self, password: str = PASSWORD) -> None:  # noqa: D401
+    def log_in(self, password: str = PASSWORD) -> None:
         pg = self.page
         pg.goto(f"{self.base}/hub/login")
         pg.fill("#username_input", self.name)
