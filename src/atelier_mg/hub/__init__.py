@@ -1,1 +1,0 @@
-"""« atelier hub » : l'espace de travail de la promotion (JupyterHub en français, nbgrader, livre)."""
