@@ -57,3 +57,30 @@ def referential(code_pattern: str, example: str, columns: dict[str, pa.Column], 
     if ordered:
         head["ordre"] = order()
     return pa.DataFrameSchema({**head, **columns, "reference": text()}, checks=checks, strict=True)
+
+
+def _value_within_bounds(df):
+    return (df["minimum"] <= df["valeur"]) & (df["valeur"] <= df["maximum"])
+
+
+def simulator_parameters(example: str, statuses: list[str], reference: bool = True,
+                         checks: list[pa.Check] | None = None) -> pa.DataFrameSchema:
+    """A simulator's parameter table: one row per parameter with its value, bounds, step, unit, whether
+    it is adjustable, its status (sourced, illustrative…) and its explanation; the value within its bounds."""
+    columns = {
+        "code": pa.Column(str, code(r"^[a-z_]+$", example), unique=True),
+        "ordre": order(),
+        "libelle": text(unique=True),
+        "valeur": pa.Column(float, at_least(0), coerce=True),
+        "minimum": pa.Column(float, at_least(0), coerce=True),
+        "maximum": pa.Column(float, at_least(0), coerce=True),
+        "pas": pa.Column(float, pa.Check.gt(0, error="le pas doit être strictement positif"), coerce=True),
+        "unite": text(),
+        "reglable": pa.Column(int, one_of([0, 1], "réglable"), coerce=True),
+        "statut": pa.Column(str, one_of(statuses, "statut")),
+        "explication": text(),
+    }
+    if reference:
+        columns["reference"] = text()
+    bounds = pa.Check(_value_within_bounds, error="la valeur doit être comprise entre le minimum et le maximum")
+    return pa.DataFrameSchema(columns, checks=[bounds, *(checks or [])], strict=True)

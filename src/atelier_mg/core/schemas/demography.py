@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandera.pandas as pa
 
-from .checks import at_least, between, code, non_empty, one_of, order, text
+from .checks import at_least, between, code, non_empty, one_of, order, simulator_parameters, text
 
 
 def _acts_per_gp_recompute(df):
@@ -67,32 +67,11 @@ CHIFFRES_PERIODE = pa.DataFrameSchema(
 )
 
 
-def _value_within_bounds(df):
-    return (df["minimum"] <= df["valeur"]) & (df["valeur"] <= df["maximum"])
-
 
 def _sourced_rows_cite_a_source(df):
     return (df["statut"] == "illustratif") | df["reference"].str.contains(r"[Ss]ource \d{3}|p\. \d", regex=True)
 
 
-PARAMETRES_SIMULATEUR = pa.DataFrameSchema(
-    {
-        "code": pa.Column(str, code(r"^[a-z_]+$", "departs"), unique=True),
-        "ordre": order(),
-        "libelle": text(unique=True),
-        "valeur": pa.Column(float, at_least(0), coerce=True),
-        "minimum": pa.Column(float, at_least(0), coerce=True),
-        "maximum": pa.Column(float, at_least(0), coerce=True),
-        "pas": pa.Column(float, pa.Check.gt(0, error="le pas doit être strictement positif"), coerce=True),
-        "unite": pa.Column(str, non_empty()),
-        "reglable": pa.Column(int, one_of([0, 1], "réglable"), coerce=True),
-        "statut": pa.Column(str, one_of(["illustratif", "sourcé"], "statut")),
-        "explication": text(),
-        "reference": text(),
-    },
-    checks=[
-        pa.Check(_value_within_bounds, error="la valeur doit être comprise entre le minimum et le maximum"),
-        pa.Check(_sourced_rows_cite_a_source, error="un paramètre « sourcé » doit citer sa source (document et ligne ou page)"),
-    ],
-    strict=True,
-)
+PARAMETRES_SIMULATEUR = simulator_parameters("departs", ["illustratif", "sourcé"], checks=[
+    pa.Check(_sourced_rows_cite_a_source, error="un paramètre « sourcé » doit citer sa source (document et ligne ou page)"),
+])

@@ -4,31 +4,9 @@ from __future__ import annotations
 
 import pandera.pandas as pa
 
-from .checks import at_least, between, code, one_of, order, text
+from .checks import between, code, one_of, order, simulator_parameters, text
 
-
-def _value_within_bounds(df):
-    return (df["minimum"] <= df["valeur"]) & (df["valeur"] <= df["maximum"])
-
-
-PARAMETRES_EQUIPE = pa.DataFrameSchema(
-    {
-        "code": pa.Column(str, code(r"^[a-z_]+$", "medecins"), unique=True),
-        "ordre": order(),
-        "libelle": text(unique=True),
-        "valeur": pa.Column(float, at_least(0), coerce=True),
-        "minimum": pa.Column(float, at_least(0), coerce=True),
-        "maximum": pa.Column(float, at_least(0), coerce=True),
-        "pas": pa.Column(float, pa.Check.gt(0, error="le pas doit être strictement positif"), coerce=True),
-        "unite": text(),
-        "reglable": pa.Column(int, one_of([0, 1], "réglable"), coerce=True),
-        "statut": pa.Column(str, one_of(["illustratif", "sourcé", "calculé"], "statut")),
-        "explication": text(),
-        "reference": text(),
-    },
-    checks=[pa.Check(_value_within_bounds, error="la valeur doit être comprise entre le minimum et le maximum")],
-    strict=True,
-)
+PARAMETRES_EQUIPE = simulator_parameters("medecins", ["illustratif", "sourcé", "calculé"])
 
 COMPOSITIONS_EQUIPE = pa.DataFrameSchema(
     {

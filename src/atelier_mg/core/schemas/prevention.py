@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pandera.pandas as pa
 
-from .checks import at_least, between, code, non_empty, one_of, proportion
+from .checks import at_least, between, code, non_empty, one_of, proportion, simulator_parameters
 
 PRESETS_DEPISTAGE = pa.DataFrameSchema(
     {
@@ -28,27 +28,8 @@ PRESETS_DEPISTAGE = pa.DataFrameSchema(
 )
 
 
-def _value_within_bounds(df):
-    return (df["minimum"] <= df["valeur"]) & (df["valeur"] <= df["maximum"])
 
-
-PARAMETRES_BIAIS = pa.DataFrameSchema(
-    {
-        "code": pa.Column(str, code(r"^[a-z_]+$", "avance"), unique=True),
-        "ordre": pa.Column(int, at_least(1), unique=True, coerce=True),
-        "libelle": pa.Column(str, non_empty(), unique=True),
-        "valeur": pa.Column(float, at_least(0), coerce=True),
-        "minimum": pa.Column(float, at_least(0), coerce=True),
-        "maximum": pa.Column(float, at_least(0), coerce=True),
-        "pas": pa.Column(float, pa.Check.gt(0, error="le pas doit être strictement positif"), coerce=True),
-        "unite": pa.Column(str, non_empty()),
-        "reglable": pa.Column(int, one_of([0, 1], "réglable"), coerce=True),
-        "statut": pa.Column(str, one_of(["illustratif", "sourcé"], "statut")),
-        "explication": pa.Column(str, non_empty()),
-    },
-    checks=[pa.Check(_value_within_bounds, error="la valeur doit être comprise entre le minimum et le maximum")],
-    strict=True,
-)
+PARAMETRES_BIAIS = simulator_parameters("avance", ["illustratif", "sourcé"], reference=False)
 
 WILSON_JUNGNER = pa.DataFrameSchema(
     {
