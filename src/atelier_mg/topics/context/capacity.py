@@ -19,14 +19,14 @@ is interactive in the static book. A test checks both on a grid of parameters.
 from __future__ import annotations
 
 import html
-import math
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 
 import altair as alt
 import pandas as pd
 
-from ...core import data, ui
+from ...core import ui
 from ...core.formatting import format_count
+from ...core.parameters import bound_problems, parameter_table
 
 DATASET = "parametres_capacite_territoire"
 MAX_HORIZON = 20
@@ -46,7 +46,13 @@ class CapacityError(ValueError):
 
 def parameters() -> pd.DataFrame:
     """The parameters' values, bounds, units, status and source (``data/``), in display order."""
-    return data.load_table(DATASET).sort_values("ordre").set_index("code")
+    return parameter_table(DATASET)
+
+
+def _whole_years(field: str, value: float, row: pd.Series) -> str | None:
+    if field == "horizon" and value != int(value):
+        return f"« {row['libelle']} » doit être un nombre entier d'années (reçu : {value})"
+    return None
 
 
 @dataclass(frozen=True)
@@ -62,16 +68,9 @@ class Territory:
     start_year: int
 
     def __post_init__(self) -> None:
-        bounds = parameters()
-        problems = []
-        for f in fields(self):
-            value, row = getattr(self, f.name), bounds.loc[CODES[f.name]]
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
-                    or not row["minimum"] <= value <= row["maximum"]:
-                problems.append(f"« {row['libelle']} » doit être compris entre {row['minimum']:g} et "
-                                f"{row['maximum']:g} (reçu : {value})")
-            elif f.name == "horizon" and value != int(value):
-                problems.append(f"« {row['libelle']} » doit être un nombre entier d'années (reçu : {value})")
+        problems = bound_problems(self, parameters(), CODES,
+                                  "« {nom} » doit être compris entre {low:g} et {high:g} (reçu : {value})",
+                                  name=str, extra=_whole_years)
         if problems:
             raise CapacityError("Paramètres invalides : " + " ; ".join(problems) + ".")
 

@@ -18,14 +18,14 @@ so that the book's chart is interactive without a kernel (a test checks that bot
 from __future__ import annotations
 
 import html
-import math
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 
 import altair as alt
 import pandas as pd
 
 from ...core import data, ui
 from ...core.formatting import format_count, french_number
+from ...core.parameters import bound_problems, parameter_table
 
 DATASET = "parametres_equipe"
 COMPOSITIONS = "compositions_equipe"
@@ -45,7 +45,7 @@ class TeamError(ValueError):
 
 def parameters() -> pd.DataFrame:
     """The parameters' values, bounds, units, status and sources (``data/``), in display order."""
-    return data.load_table(DATASET).sort_values("ordre").set_index("code")
+    return parameter_table(DATASET)
 
 
 def reference_value(code: str) -> float:
@@ -70,14 +70,7 @@ class Team:
     nurse_consultations: float
 
     def __post_init__(self) -> None:
-        bounds = parameters()
-        problems = []
-        for f in fields(self):
-            value, row = getattr(self, f.name), bounds.loc[CODES[f.name]]
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
-                    or not row["minimum"] <= value <= row["maximum"]:
-                problems.append(f"{row['libelle'].lower()} : valeur attendue entre {row['minimum']:g} et "
-                                f"{row['maximum']:g} (reçu : {value})")
+        problems = bound_problems(self, parameters(), CODES, "{nom} : valeur attendue entre {low:g} et {high:g} (reçu : {value})")
         if problems:
             raise TeamError("Paramètres invalides : " + " ; ".join(problems) + ".")
 

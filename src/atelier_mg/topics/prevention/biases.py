@@ -21,13 +21,14 @@ from __future__ import annotations
 
 import html
 import math
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 
 import altair as alt
 import pandas as pd
 
-from ...core import data, ui
+from ...core import ui
 from ...core.formatting import format_count
+from ...core.parameters import bound_problems, parameter_table
 
 DATASET = "parametres_biais_depistage"
 LN2 = math.log(2)
@@ -48,7 +49,7 @@ class BiasError(ValueError):
 
 def parameters() -> pd.DataFrame:
     """The parameters' values, bounds, units and explanations (``data/``), in display order."""
-    return data.load_table(DATASET).sort_values("ordre").set_index("code")
+    return parameter_table(DATASET)
 
 
 @dataclass(frozen=True)
@@ -68,14 +69,7 @@ class Biases:
     horizon: float
 
     def __post_init__(self) -> None:
-        bounds = parameters()
-        problems = []
-        for f in fields(self):
-            value, row = getattr(self, f.name), bounds.loc[CODES[f.name]]
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
-                    or not row["minimum"] <= value <= row["maximum"]:
-                problems.append(f"{row['libelle'].lower()} doit être compris entre {row['minimum']:g} et "
-                                f"{row['maximum']:g} (reçu : {value})")
+        problems = bound_problems(self, parameters(), CODES, "{nom} doit être compris entre {low:g} et {high:g} (reçu : {value})")
         if problems:
             raise BiasError("Paramètres invalides : " + " ; ".join(problems) + ".")
 
