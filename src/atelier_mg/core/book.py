@@ -12,7 +12,6 @@ from IPython.display import HTML
 
 from . import data
 from .formatting import format_count, format_range, format_ranges, french_number
-from .sources import readable
 
 # Where ``atelier serve`` mounts the book and the dashboards (one server, one port).
 BOOK_PREFIX = "/livre/"
@@ -92,7 +91,7 @@ def source_table(name: str, columns: dict[str, str] | None = None, where: dict[s
         if pd.api.types.is_numeric_dtype(shown[column]):
             shown[column] = [french_number(v, column in percent) for v in shown[column]]
         else:
-            shown[column] = shown[column].fillna("—").replace("", "—").map(readable)
+            shown[column] = shown[column].fillna("—").replace("", "—")
     shown = shown.rename(columns=columns)
     return _figure(ds, shown.to_html(index=False, border=0, classes="table atelier-table", escape=True))
 
@@ -106,7 +105,7 @@ def definition_list(name: str, term: str, body: str, where: dict[str, object] | 
         table = table[table[column] == value]
     items = []
     for row in table.to_dict("records"):
-        note = f" <span class='atelier-ref'>({html.escape(readable(str(row[ref])))})</span>" if ref else ""
+        note = f" <span class='atelier-ref'>({html.escape(str(row[ref]))})</span>" if ref else ""
         items.append(f"<dt>{html.escape(str(row[term]))}</dt><dd>{html.escape(str(row[body]))}{note}</dd>")
     return _figure(ds, f"<dl class='atelier-liste'>{''.join(items)}</dl>")
 
@@ -145,7 +144,7 @@ def self_check_cases(name: str, question: str, answer: str, explanation: str, re
         items.append(
             f"<li class='atelier-cas'><p>{html.escape(str(row[question]))}</p>"
             f"<details><summary>Voir la réponse</summary><p><strong>{html.escape(shown)}.</strong> "
-            f"{html.escape(str(row[explanation]))} <span class='atelier-ref'>({html.escape(readable(str(row[ref])))})</span>"
+            f"{html.escape(str(row[explanation]))} <span class='atelier-ref'>({html.escape(str(row[ref]))})</span>"
             "</p></details></li>"
         )
     return _figure(ds, f"<ol class='atelier-cas-liste'>{''.join(items)}</ol>")

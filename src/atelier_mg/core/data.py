@@ -187,14 +187,15 @@ def _load_cached(name: str, folder: str) -> Dataset:
 
 
 def _readable_text(table: pd.DataFrame) -> pd.DataFrame:
-    """Every text cell with the team's line references (« source 001 l. 679 ») turned into what a reader
-    can open (« Référentiel 2025, p. 28-35 »): tables, charts, quizzes and dashboards then show pages."""
-    from .sources import LINE_REFERENCE, readable
+    """Every text cell with the team's references (« source 001 l. 679 », « source 003 ») turned into what a
+    reader can open (« Référentiel 2025, p. 28-35 »): tables, charts, quizzes and dashboards then show pages,
+    with nothing to convert where they display a cell."""
+    from .sources import DOCUMENT_ONLY, LINE_REFERENCE, readable
 
     for column in table.columns:
         if table[column].dtype == object or pd.api.types.is_string_dtype(table[column]):
             values = table[column]
-            if any(isinstance(v, str) and LINE_REFERENCE.search(v) for v in values):
+            if any(isinstance(v, str) and (LINE_REFERENCE.search(v) or DOCUMENT_ONLY.search(v)) for v in values):
                 table[column] = values.map(lambda v: readable(v) if isinstance(v, str) else v)
     return table
 

@@ -14,7 +14,6 @@ from urllib.parse import quote
 import pandas as pd
 
 from ..core import data
-from ..core.sources import readable
 
 
 def competencies() -> pd.DataFrame:
@@ -32,7 +31,7 @@ def overview_html() -> str:
     blocks = []
     for row in competencies().itertuples():
         items = "".join(
-            f"<li>{html.escape(b.comportement)} <span class='atelier-ref'>({html.escape(readable(b.reference))})</span></li>"
+            f"<li>{html.escape(b.comportement)} <span class='atelier-ref'>({html.escape(b.reference)})</span></li>"
             for b in by_comp.get_group(row.code).itertuples()
         )
         blocks.append(

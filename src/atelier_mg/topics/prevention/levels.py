@@ -13,7 +13,6 @@ import pandas as pd
 
 from ...core import data, ui
 from ...core.schemas import PREVENTION_LEVELS as LEVELS
-from ...core.sources import readable
 
 
 def levels() -> pd.DataFrame:
@@ -84,7 +83,7 @@ def vignettes_html() -> str:
         items.append(
             f"<li><p>{html.escape(row.vignette)}{flag}</p><details><summary>Voir la réponse</summary>"
             f"<p><strong>{html.escape(answer)}.</strong> {html.escape(row.explication)} "
-            f"<span class='atelier-ref'>({html.escape(readable(row.reference))})</span></p></details></li>"
+            f"<span class='atelier-ref'>({html.escape(row.reference)})</span></p></details></li>"
         )
     return (f"<figure class='atelier-donnees'><figcaption><strong>{html.escape(ds.title)}</strong></figcaption>"
             f"<ol>{''.join(items)}</ol><p class='atelier-source'>Source : {html.escape(ds.citation)}</p></figure>")
@@ -138,7 +137,7 @@ _QUIZ_SCRIPT = """(function () {
 def quiz_items() -> list[dict]:
     """Each vignette with the feedback :func:`check` gives for each level (what the static quiz shows)."""
     return [
-        {"code": row.code, "vignette": row.vignette, "piege": bool(row.piege), "reference": readable(row.reference),
+        {"code": row.code, "vignette": row.vignette, "piege": bool(row.piege), "reference": row.reference,
          "retours": {lvl: {"juste": (fb := check(row.code, lvl)).correct, "message": fb.message()} for lvl in LEVELS}}
         for row in vignettes().itertuples()
     ]

@@ -19,7 +19,6 @@ import pandas as pd
 
 from ...core import data, ui
 from ...core.formatting import format_count
-from ...core.sources import readable
 
 PRESETS_DATASET = "presets_depistage"
 PURPOSES = {"dépistage": "screening", "diagnostic": "diagnostic"}  # data/ wording → model
@@ -312,7 +311,7 @@ def simulator(preset: str = "soins_primaires"):
         kind = ("<strong>Test diagnostique</strong> (patients qui ont un symptôme ou sont adressés) : pas de surdiagnostic."
                 if diagnostic else "<strong>Dépistage</strong> (personnes sans symptôme).")
         note.value = (f"<p>{kind} <em>{html.escape(row['note'])}</em> Valeurs <strong>{html.escape(row['statut'])}s</strong>"
-                      f" ({html.escape(readable(row['reference']))}).</p>")
+                      f" ({html.escape(row['reference'])}).</p>")
 
     def refresh(*_):
         if pause:
