@@ -168,3 +168,16 @@ def serious_accessibility_violations(pg: Page) -> list[str]:
             .map(v => `${v.impact} ${v.id} : ${v.help} — ${v.nodes.slice(0, 5).map(n => n.target.join(' ')).join(' | ')}`)"""
     )
     return list(violations)
+
+
+@pytest.fixture
+def phone(browser, server):
+    """A 390 × 844 touch screen (a phone), refusing any request outside 127.0.0.1."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="fr-FR", has_touch=True, is_mobile=True)
+    pg = context.new_page()
+    requests: list[str] = []
+    context.on("request", lambda r: requests.append(r.url))
+    yield pg
+    context.close()
+    outside = [u for u in requests if not (u.startswith(server + "/") or u.startswith(("data:", "blob:")))]
+    assert not outside, f"requêtes hors de 127.0.0.1 : {outside}"

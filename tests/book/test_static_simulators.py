@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import pytest
 from playwright.sync_api import Page, expect
+from static_pages import check_fits_phone, open_chapter, rendered, set_input
 
 from atelier_mg.core.schemas import PREVENTION_LEVELS
 from atelier_mg.topics.patientele import generator
@@ -31,26 +32,8 @@ SIMULATORS = {
 }
 
 
-def open_chapter(page: Page, server: str, stem: str) -> None:
-    page.goto(f"{server}/livre/book/{stem}.html")
-
-
 def simulator(page: Page, key: str):
-    chart = page.locator(SIMULATORS[key][1])
-    expect(chart).to_have_attribute("data-atelier-rendu", "ok", timeout=30_000)
-    return chart, page.locator(f"{SIMULATORS[key][1]} + p.atelier-alternative")
-
-
-def set_input(chart, name: str, value) -> None:
-    if isinstance(value, bool):
-        box = chart.locator(f"input[name={name}]")
-        if box.is_checked() != value:
-            box.click()
-    elif chart.locator(f"select[name={name}]").count():
-        chart.locator(f"select[name={name}]").select_option(str(value))
-    else:
-        chart.locator(f"input[name={name}]").evaluate(
-            "(el, v) => { el.value = v; el.dispatchEvent(new Event('input', {bubbles: true})); }", str(value))
+    return rendered(page, SIMULATORS[key][1])
 
 
 def test_polymedication_page_equals_the_python_review(page, server):
@@ -122,45 +105,13 @@ def test_prevention_quiz_shows_the_python_feedback_and_keeps_the_score(page, ser
     assert not page.failures, page.failures
 
 
-@pytest.fixture
-def phone(browser, server):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="fr-FR", has_touch=True, is_mobile=True)
-    pg = context.new_page()
-    requests: list[str] = []
-    context.on("request", lambda r: requests.append(r.url))
-    yield pg
-    context.close()
-    outside = [u for u in requests if not (u.startswith(server + "/") or u.startswith(("data:", "blob:")))]
-    assert not outside, f"requêtes hors de 127.0.0.1 : {outside}"
-
-
-def check_touch_targets(block) -> None:
-    controls = block.locator("input, select, button")
-    assert controls.count() > 0
-    for k in range(controls.count()):
-        control = controls.nth(k)
-        expect(control).to_be_visible()
-        box = control.bounding_box()
-        assert box["height"] >= 24, f"{control.evaluate('el => el.outerHTML')[:120]} : {box['height']} px de haut"
-        assert box["x"] >= 0 and box["x"] + box["width"] <= 390, f"hors de l'écran : {box}"
-
-
 @pytest.mark.parametrize("stem", ["prevention", "polymedication", "sobriete"])
 def test_static_simulators_fit_a_phone_screen(phone, server, stem, tmp_path):
     open_chapter(phone, server, stem)
     blocks = [phone.locator(sel) for key, (chapter, sel) in SIMULATORS.items() if chapter == stem]
     if stem == "prevention":
         blocks.append(phone.locator("#atelier-quiz-prevention"))
-    for n, block in enumerate(blocks):
-        if block.get_attribute("class") and "atelier-graphique" in block.get_attribute("class"):
-            expect(block).to_have_attribute("data-atelier-rendu", "ok", timeout=30_000)
-            # The chart itself fits: no scrolling inside its box either.
-            assert block.evaluate("el => el.scrollWidth <= el.clientWidth"), block.evaluate("el => el.scrollWidth")
-        block.scroll_into_view_if_needed()
-        check_touch_targets(block)
-        block.screenshot(path=str(tmp_path / f"{stem}-{n}-390px.png"))
-    assert phone.evaluate("document.scrollingElement.scrollWidth") <= 390
-    phone.screenshot(path=str(tmp_path / f"{stem}-390px.png"))
+    check_fits_phone(phone, blocks, stem, tmp_path)
 
 
 def test_quiz_is_played_with_the_keyboard_only(page, server):
