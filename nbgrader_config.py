@@ -14,7 +14,7 @@ import atelier_mg.grading
 c = get_config()  # noqa: F821 (provided by nbgrader)
 
 c.CourseDirectory.root = str(Path(__file__).resolve().parent)
-c.CourseDirectory.course_id = "atelier-mg"
+c.CourseDirectory.course_id = os.environ.get("ATELIER_COURS", "atelier-mg")  # « atelier hub » : cours du hub
 c.CourseDirectory.source_directory = "solutions"
 c.CourseDirectory.release_directory = "exercises"
 c.CourseDirectory.db_url = os.environ.get("ATELIER_GRADEBOOK", "sqlite:///gradebook.db")

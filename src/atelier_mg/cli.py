@@ -74,6 +74,15 @@ def parser() -> argparse.ArgumentParser:
     p_export.add_argument("--sur", type=float, default=None, help="ramener les notes sur ce total (par exemple 20)")
     p_export.add_argument("--base", default=None, help=BASE_HELP)
 
+    p_hub = sub.add_parser("hub", help="l'espace de travail de la promotion : JupyterHub en français (faculté)",
+                           description="Sans action : prépare les comptes et démarre le hub. Actions enseignant : "
+                           "publier <devoir>, retours <devoir> (diffuse les retours), correction <…> "
+                           "(« atelier correction » sur le cours du hub).")
+    p_hub.add_argument("--reglages", type=Path, default=Path("hub.toml"),
+                       help="fichier de réglages (par défaut : hub.toml ; modèle : src/atelier_mg/hub/hub.exemple.toml)")
+    p_hub.add_argument("action", nargs="?", default="demarrer", choices=["demarrer", "publier", "retours", "correction"])
+    p_hub.add_argument("arguments", nargs=argparse.REMAINDER, help="le devoir, ou les arguments d'« atelier correction »")
+
     p_lab = sub.add_parser("lab", help="ouvrir JupyterLab sur le dépôt (exercices, simulateurs)")
     p_lab.add_argument("--ip", default="127.0.0.1")
     p_lab.add_argument("--port", type=int, default=8888)
@@ -110,6 +119,17 @@ def main(argv: list[str] | None = None) -> int:
                 command.feedback(root, args.devoir, args.base, args.processus)
             elif args.action == "exporter":
                 command.export(root, args.devoir, args.base, args.feuille, args.sur)
+        elif args.commande == "hub":
+            from .hub import command as hub
+
+            if args.action == "demarrer":
+                return hub.hub(root, args.reglages)
+            if args.action == "correction":
+                return hub.correction(root, args.reglages, args.arguments)
+            if len(args.arguments) != 1:
+                raise UserError(f"atelier hub {args.action} : nommez un devoir (par exemple : ecologie).")
+            run = hub.publish if args.action == "publier" else hub.release_feedback
+            run(root, args.reglages, args.arguments[0])
         elif args.commande == "lab":
             from .serving.lab import lab
 

@@ -1,0 +1,113 @@
+"""Capacité du hub : N internes démarrent leur JupyterLab en même temps ; temps de démarrage, mémoire par interne.
+
+For each N: a fresh hub (``atelier hub``, real proxy, one Unix account per intern) with a promotion of N;
+every intern signs up and logs in (HTTP, as the browser does), then all N servers are requested at once;
+the spawn time is request → the intern's JupyterLab answering through the proxy (OAuth done). Then each
+intern starts one kernel (what opening a notebook does). Memory: each intern's cgroup
+(``memory.usage_in_bytes``: server, kernel, page cache of their files), and the hub + proxy + services.
+
+Usage (as root) : .venv/bin/python benchmarks/hub.py [--internes 1 10 30]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import psutil
+import requests
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "tests" / "hub")]
+from hubkit import PASSWORD, free_base_port, make_hub_folder, running_hub  # noqa: E402
+
+CGROUP = Path("/sys/fs/cgroup/memory/atelier-hub")
+GIB = 1024**3
+
+
+def session(base: str, name: str) -> requests.Session:
+    s = requests.Session()
+    s.get(f"{base}/hub/signup")
+    xsrf = {"_xsrf": s.cookies.get("_xsrf", path="/hub/")}
+    s.post(f"{base}/hub/signup", data={"username": name, "signup_password": PASSWORD,
+                                      "signup_password_confirmation": PASSWORD, **xsrf})
+    r = s.post(f"{base}/hub/login", data={"username": name, "password": PASSWORD, **xsrf}, allow_redirects=False)
+    assert r.status_code == 302, f"{name} : connexion refusée ({r.status_code})"
+    return s
+
+
+def spawn(base: str, s: requests.Session, name: str) -> float:
+    start = time.monotonic()
+    s.get(f"{base}/hub/spawn/{name}", allow_redirects=False)
+    while time.monotonic() - start < 300:
+        r = s.get(f"{base}/user/{name}/lab")  # follows the OAuth redirects once the server is up
+        if r.status_code == 200 and f"/user/{name}/" in r.url:
+            return time.monotonic() - start
+        time.sleep(0.25)
+    raise TimeoutError(name)
+
+
+def start_kernel(base: str, s: requests.Session, name: str) -> None:
+    xsrf = s.cookies.get("_xsrf", path=f"/user/{name}/")
+    r = s.post(f"{base}/user/{name}/api/kernels", json={"name": "python3"}, headers={"X-XSRFToken": xsrf or ""})
+    assert r.status_code == 201, r.text[:300]
+
+
+def tree_rss(pid: int) -> int:
+    proc = psutil.Process(pid)
+    total = 0
+    for p in [proc, *proc.children(recursive=True)]:
+        try:
+            if "singleuser" in " ".join(p.cmdline()) or p.name() == "bwrap":
+                continue
+            total += p.memory_info().rss
+        except psutil.Error:
+            pass
+    return total
+
+
+def cgroup_memory(names: list[str]) -> list[int]:
+    return [int((CGROUP / n / "memory.usage_in_bytes").read_text()) for n in names if (CGROUP / n).exists()]
+
+
+def measure(n: int) -> dict:
+    with tempfile.TemporaryDirectory(prefix="atelier-hub-bench-") as tmp:
+        port = free_base_port()
+        base = f"http://127.0.0.1:{port}"
+        names = [f"interne{i:03d}" for i in range(n)]
+        settings = make_hub_folder(Path(tmp), names, ["prof"], port)
+        with running_hub(settings, port, Path(tmp) / "hub.log") as proc:
+            sessions = {name: session(base, name) for name in names}
+            with ThreadPoolExecutor(n) as pool:
+                times = list(pool.map(lambda name: spawn(base, sessions[name], name), names))
+            server_only = cgroup_memory(names)
+            for name in names:
+                start_kernel(base, sessions[name], name)
+            time.sleep(5)
+            with_kernel = cgroup_memory(names)
+            hub_rss = tree_rss(proc.pid)
+    q = statistics.quantiles(times, n=20) if n > 1 else [times[0]] * 19
+    return {"n": n, "p50": statistics.median(times), "p95": q[18], "serveur": statistics.mean(server_only) / GIB,
+            "noyau": statistics.mean(with_kernel) / GIB, "total": (sum(with_kernel) + hub_rss) / GIB, "hub": hub_rss / GIB}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--internes", type=int, nargs="+", default=[1, 10, 30])
+    args = parser.parse_args()
+    subprocess.run(["nproc"], check=False)
+    print("N | démarrage p50 | p95 | mémoire par interne (JupyterLab seul / + un noyau) | hub+proxy | total")
+    for n in args.internes:
+        r = measure(n)
+        print(f"{r['n']} | {r['p50']:.1f} s | {r['p95']:.1f} s | {r['serveur']:.2f} / {r['noyau']:.2f} Gio | "
+              f"{r['hub']:.2f} Gio | {r['total']:.2f} Gio", flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,129 @@
+"""Comptes du hub : la promotion (importée par ``atelier correction``), un compte Unix par personne, les groupes.
+
+The roster is imported with the grading command line (``atelier correction importer-promotion``, never by
+importing ``grading``) into the hub's gradebook, then read back with nbgrader's API: the hub's user names are
+exactly the nbgrader student ids, so that the exchange, ``atelier correction`` and the feedback agree.
+
+Each person gets a Unix account named after their id (no password, no login shell), a home ``<dossier>/internes/<id>``
+in mode 0700, and a group: ``nbgrader-<cours>`` for interns, ``formgrade-<cours>`` for teachers (the names
+nbgrader's documentation uses for a course on a hub).
+"""
+
+from __future__ import annotations
+
+import grp
+import os
+import pwd
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..core.errors import UserError
+from .settings import HubSettings
+
+MARK = "Atelier MG"  # the comment (GECOS) of the accounts created by the hub
+
+@dataclass(frozen=True)
+class Account:
+    name: str  # hub user name = nbgrader student id
+    unix: str
+    teacher: bool
+
+
+def unix_name(name: str) -> str:
+    """The Unix account of a hub user: the same name, because nbgrader's exchange names a submission after
+    the Unix account (``getpass.getuser()``), and ``atelier correction`` matches it with the roster id."""
+    return name
+
+
+def import_roster(settings: HubSettings) -> list[str]:
+    """Import the promotion into the hub's gradebook (grading's command line), return the interns' ids."""
+    cmd = [sys.executable, "-m", "atelier_mg.cli", "correction", "importer-promotion", str(settings.roster),
+           "--base", settings.gradebook]
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    done = subprocess.run(cmd, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise UserError(f"Import de la promotion impossible : {done.stderr.strip() or done.stdout.strip()}")
+    return roster_ids(settings)
+
+
+def roster_ids(settings: HubSettings) -> list[str]:
+    from nbgrader.api import Gradebook
+
+    with Gradebook(settings.gradebook, settings.course_id) as gb:
+        ids = sorted(s.id for s in gb.students)
+    upper = [i for i in ids if i != i.lower()]
+    if upper:
+        raise UserError("Identifiants de la promotion avec des majuscules (le hub les met en minuscules, les rendus "
+                        f"ne seraient plus rattachés) : {', '.join(upper)}. Corrigez le fichier de la promotion.")
+    return ids
+
+
+def accounts(settings: HubSettings, interns: list[str]) -> list[Account]:
+    both = sorted(set(interns) & set(settings.teachers))
+    if both:
+        raise UserError(f"Identifiant(s) à la fois enseignant et interne : {', '.join(both)}.")
+    found = [Account(i, unix_name(i), False) for i in interns] + [Account(t, unix_name(t), True) for t in settings.teachers]
+    seen: dict[str, str] = {}
+    for a in found:
+        if a.unix in seen:
+            raise UserError(f"« {a.name} » et « {seen[a.unix]} » donneraient le même compte Unix {a.unix}.")
+        seen[a.unix] = a.name
+    return found
+
+
+def _group(name: str) -> int:
+    try:
+        return grp.getgrnam(name).gr_gid
+    except KeyError:
+        _run(["groupadd", "--system", name])
+        return grp.getgrnam(name).gr_gid
+
+
+def _run(cmd: list[str]) -> None:
+    done = subprocess.run(cmd, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise UserError(f"« {' '.join(cmd)} » a échoué : {done.stderr.strip()} (le hub doit être lancé par root).")
+
+
+def ensure_accounts(settings: HubSettings, people: list[Account]) -> dict[str, int]:
+    """Create the groups, the Unix accounts and their 0700 homes (idempotent). Returns name → uid."""
+    if os.geteuid() != 0:
+        raise UserError("atelier hub doit être lancé par root : il crée un compte Unix par interne et démarre "
+                        "chaque JupyterLab sous ce compte.")
+    students = _group(f"nbgrader-{settings.course_id}")
+    teachers = _group(f"formgrade-{settings.course_id}")
+    settings.homes.mkdir(parents=True, exist_ok=True)
+    os.chmod(settings.homes, 0o711)
+    uids = {}
+    for person in people:
+        home = settings.homes / person.name
+        gid = teachers if person.teacher else students
+        try:
+            entry = pwd.getpwnam(person.unix)
+            if not entry.pw_gecos.startswith(MARK):
+                raise UserError(f"« {person.name} » est déjà un compte de cette machine, qui n'a pas été créé par le hub "
+                                "(compte système ou personnel) : changez cet identifiant dans la promotion.")
+        except KeyError:
+            _run(["useradd", "--no-create-home", "--home-dir", str(home), "--shell", "/usr/sbin/nologin",
+                  "--gid", str(gid), "--comment", f"{MARK} {person.name}", person.unix])
+            entry = pwd.getpwnam(person.unix)
+        home.mkdir(exist_ok=True)
+        os.chown(home, entry.pw_uid, gid)
+        os.chmod(home, 0o700)
+        uids[person.name] = entry.pw_uid
+    return uids
+
+
+def prepare_exchange(settings: HubSettings) -> Path:
+    """nbgrader's exchange: root-owned; nbgrader itself gives ``inbound`` mode 0733 (nobody can list it)."""
+    settings.exchange.mkdir(parents=True, exist_ok=True)
+    os.chmod(settings.exchange, 0o755)
+    course = settings.exchange / settings.course_id
+    course.mkdir(exist_ok=True)
+    os.chmod(course, 0o755)
+    for name, mode in (("inbound", 0o733), ("outbound", 0o755), ("feedback", 0o711)):
+        (course / name).mkdir(exist_ok=True)
+        os.chmod(course / name, mode)
+    return settings.exchange

@@ -1,0 +1,161 @@
+"""La configuration de JupyterHub, tirée du fichier de réglages (``jupyterhub_config.py`` n'en contient qu'un appel).
+
+Ports: the hub listens on ``port`` (public, through configurable-http-proxy), its API on ``port + 1``,
+the proxy's API on ``port + 2``, the book service on ``port + 3`` (all but the first on 127.0.0.1).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+from pathlib import Path
+
+from ..core.errors import UserError
+from ..core.paths import REPO
+from . import accounts
+from .settings import HubSettings, load
+
+HERE = Path(__file__).parent
+MIN_PASSWORD = 8
+
+
+def proxy_command(root: Path) -> str:
+    found = root / "node_modules" / ".bin" / "configurable-http-proxy"
+    if found.exists():
+        return str(found)
+    other = shutil.which("configurable-http-proxy")
+    if not other:
+        raise UserError("configurable-http-proxy introuvable : lancez ./scripts/setup.sh (npm ci l'installe dans "
+                        "node_modules/).")
+    return other
+
+
+def write_user_config(settings: HubSettings, folder: Path, teacher: bool) -> Path:
+    """Jupyter configuration of an intern's (or a teacher's) server: French, nbgrader, offline Vega."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "nbgrader_config.py").write_text(
+        "c = get_config()  # noqa: F821\n"
+        f"c.CourseDirectory.course_id = {settings.course_id!r}\n"
+        f"c.Exchange.root = {str(settings.exchange)!r}\n"
+        "c.Exchange.path_includes_course = False\n"
+    )
+    extensions = {
+        "jupyterlab": True,
+        "atelier_mg": True,  # offline Vega (the package's server extension, as in « atelier lab »)
+        "nbgrader.server_extensions.assignment_list": True,
+        "nbgrader.server_extensions.validate_assignment": True,
+        "nbgrader.server_extensions.formgrader": teacher,
+        "nbgrader.server_extensions.course_list": teacher,
+    }
+    settings_dir = folder / "lab-settings"
+    (folder / "jupyter_server_config.json").write_text(json.dumps(
+        {"ServerApp": {"jpserver_extensions": extensions},
+         "LabApp": {"app_settings_dir": str(settings_dir)},
+         "LabServerApp": {"app_settings_dir": str(settings_dir)}}, indent=2))
+    settings_dir.mkdir(exist_ok=True)
+    (settings_dir / "overrides.json").write_text(json.dumps(
+        {"@jupyterlab/translation-extension:plugin": {"locale": "fr_FR"},
+         "@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False}}, indent=2))
+    labconfig = folder / "labconfig"
+    labconfig.mkdir(exist_ok=True)
+    disabled = {"@jupyterlab/apputils-extension:announcements": True}
+    if not teacher:
+        disabled.update({"@jupyter/nbgrader:formgrader": True, "@jupyter/nbgrader:course-list": True,
+                         "@jupyter/nbgrader:create-assignment": True})
+    (labconfig / "page_config.json").write_text(json.dumps({"disabledExtensions": disabled}, indent=2))
+    for path in [folder, settings_dir, labconfig, *folder.rglob("*")]:
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    return folder
+
+
+def configure(c, settings_path: str | Path) -> None:
+    """Fill JupyterHub's config object ``c`` (called from the generated ``jupyterhub_config.py``)."""
+    settings = load(Path(settings_path))
+    root = REPO  # node_modules/, notebooks/, _build/
+    course = Path(os.environ.get("ATELIER_HUB_COURS", REPO))  # « atelier hub --racine » : solutions/, exercises/
+    interns = accounts.roster_ids(settings)
+    people = accounts.accounts(settings, interns)
+    state = settings.state
+    python = sys.executable
+
+    c.JupyterHub.ip = settings.ip
+    c.JupyterHub.port = settings.port
+    c.JupyterHub.hub_ip = "127.0.0.1"
+    c.JupyterHub.hub_port = settings.port + 1
+    c.ConfigurableHTTPProxy.api_url = f"http://127.0.0.1:{settings.port + 2}"
+    c.ConfigurableHTTPProxy.command = [proxy_command(root)]
+    c.ConfigurableHTTPProxy.pid_file = str(state / "proxy.pid")
+    c.JupyterHub.db_url = f"sqlite:///{state / 'jupyterhub.sqlite'}"
+    c.JupyterHub.cookie_secret_file = str(state / "jupyterhub_cookie_secret")
+    c.JupyterHub.pid_file = str(state / "jupyterhub.pid")
+    c.JupyterHub.default_url = "/hub/home"
+    c.JupyterHub.template_paths = [str(HERE / "templates"), *_native_templates()]
+    c.JupyterHub.template_vars = {"minimum_password_length": MIN_PASSWORD}
+
+    c.JupyterHub.authenticator_class = "atelier_mg.hub.auth.AtelierAuthenticator"
+    c.Authenticator.allowed_users = {p.name for p in people}
+    c.Authenticator.admin_users = set(settings.teachers)
+    c.NativeAuthenticator.open_signup = settings.open_signup
+    c.NativeAuthenticator.minimum_password_length = MIN_PASSWORD
+    c.NativeAuthenticator.check_common_password = True
+    c.NativeAuthenticator.allowed_failed_logins = 5
+    c.NativeAuthenticator.seconds_before_next_try = 60
+
+    if settings.lti:
+        _lti(c, settings.lti)
+
+    c.JupyterHub.spawner_class = "atelier_mg.hub.spawner.AtelierSpawner"
+    c.AtelierSpawner.accounts = {p.name: p.unix for p in people}
+    c.AtelierSpawner.homes = str(settings.homes)
+    c.AtelierSpawner.read_only = sorted({str(root), str(course), str(state / "jupyter")})
+    c.AtelierSpawner.read_write = [str(settings.exchange)]
+    c.AtelierSpawner.memory_bytes = settings.limits.memory_bytes
+    c.AtelierSpawner.cpus = settings.limits.cpus
+    c.Spawner.cmd = [python, "-m", "jupyterhub.singleuser"]
+    c.Spawner.default_url = "/lab"
+    c.Spawner.start_timeout = 120
+    c.Spawner.http_timeout = 120
+    teachers = set(settings.teachers)
+    c.AtelierSpawner.teachers = sorted(teachers)
+    c.AtelierSpawner.jupyter_config = str(state / "jupyter")
+    c.AtelierSpawner.carnet = str(root / "notebooks" / "carnet.ipynb")
+    c.Spawner.environment = {"ATELIER_EXCHANGE": str(settings.exchange)}
+
+    course = settings.course_id
+    c.JupyterHub.load_groups = {
+        f"formgrade-{course}": {"users": sorted(teachers)},
+        f"nbgrader-{course}": {"users": sorted(set(interns))},
+    }
+    c.JupyterHub.services = [
+        {"name": "inactifs", "command": [python, "-m", "jupyterhub_idle_culler",
+                                         f"--timeout={settings.limits.idle_seconds}", "--cull-every=60"]},
+        {"name": "livre", "url": f"http://127.0.0.1:{settings.port + 3}", "display": True,
+         "command": [python, "-m", "atelier_mg.hub.services", str(root / "_build" / "html"), str(settings.port + 3)]},
+    ]
+    c.JupyterHub.load_roles = [{
+        "name": "inactifs", "services": ["inactifs"],
+        "scopes": ["list:users", "read:users:activity", "read:servers", "delete:servers"],
+    }]
+
+
+def _lti(c, lti: dict[str, str]) -> None:
+    """Moodle through LTI 1.3 (jupyterhub-ltiauthenticator, installed separately): replaces the local accounts."""
+    try:
+        import ltiauthenticator  # noqa: F401
+    except ImportError:
+        raise UserError("[lti] : installez jupyterhub-ltiauthenticator (pip install jupyterhub-ltiauthenticator) "
+                        "ou retirez la section [lti] de hub.toml.") from None
+    c.JupyterHub.authenticator_class = "ltiauthenticator.lti13.auth.LTI13Authenticator"
+    c.LTI13Authenticator.issuer = lti["emetteur"]
+    c.LTI13Authenticator.client_id = [lti["client_id"]]
+    c.LTI13Authenticator.authorize_url = lti["url_autorisation"]
+    c.LTI13Authenticator.jwks_endpoint = lti["url_jwks"]
+    c.LTI13Authenticator.username_key = lti["champ_identifiant"]
+
+
+def _native_templates() -> list[str]:
+    import nativeauthenticator
+
+    return [str(Path(nativeauthenticator.__file__).parent / "templates")]

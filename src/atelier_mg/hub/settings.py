@@ -1,0 +1,169 @@
+"""Le fichier de réglages du hub (``hub.toml``) : lu, vérifié, expliqué en français en cas d'erreur.
+
+Example (every key is documented in French in ``hub.exemple.toml`` next to this module)::
+
+    cours = "atelier-mg"
+    promotion = "promotion.csv"
+    enseignants = ["dupont"]
+    adresse = "127.0.0.1"
+    port = 8000
+    dossier = "/srv/atelier-hub"
+
+Relative paths are relative to the settings file. Every problem is reported at once, each on its line.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..core.errors import UserError
+
+EXAMPLE = Path(__file__).parent / "hub.exemple.toml"
+NAME = re.compile(r"^[a-z0-9][a-z0-9._@-]{0,63}$")
+COURSE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
+SIZE = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*([KMGT]?)(?:i?[Bo]?)?\s*$", re.IGNORECASE)
+KNOWN = {"cours", "promotion", "enseignants", "adresse", "port", "dossier", "inscription", "limites", "lti"}
+LIMITS = {"memoire", "processeurs", "inactivite_minutes"}
+LTI = {"emetteur", "client_id", "url_autorisation", "url_jwks", "champ_identifiant"}
+
+
+@dataclass(frozen=True)
+class Limits:
+    memory_bytes: int = 2 * 1024**3
+    cpus: float = 1.0
+    idle_seconds: int = 3600
+
+
+@dataclass(frozen=True)
+class HubSettings:
+    path: Path
+    course_id: str
+    roster: Path
+    teachers: tuple[str, ...]
+    ip: str
+    port: int
+    data_dir: Path
+    open_signup: bool = True
+    limits: Limits = field(default_factory=Limits)
+    lti: dict[str, str] | None = None
+
+    @property
+    def exchange(self) -> Path:
+        return self.data_dir / "echange"
+
+    @property
+    def homes(self) -> Path:
+        return self.data_dir / "internes"
+
+    @property
+    def state(self) -> Path:
+        return self.data_dir / "hub"
+
+    @property
+    def gradebook(self) -> str:
+        return f"sqlite:///{self.data_dir / 'gradebook.db'}"
+
+
+def parse_size(text: object) -> int:
+    """« 2G », « 512 Mo », « 1,5 Gio » → bytes; ValueError otherwise."""
+    match = SIZE.match(str(text))
+    if not match:
+        raise ValueError(text)
+    number = float(match.group(1).replace(",", "."))
+    return int(number * 1024 ** " KMGT".index(match.group(2).upper() or " "))
+
+
+def load(path: Path) -> HubSettings:
+    """Read and check the settings file; :class:`UserError` listing every problem, in French."""
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise UserError(f"Fichier de réglages introuvable : {path} (modèle commenté : {EXAMPLE}).") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UserError(f"{path.name} : fichier illisible ({exc}).") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise UserError(f"{path.name} : syntaxe TOML invalide ({exc}). Comparez avec le modèle {EXAMPLE}.") from None
+    problems: list[str] = []
+    base = path.resolve().parent
+
+    def need(key: str, kind: type, what: str) -> object:
+        value = data.get(key)
+        if value is None:
+            problems.append(f"« {key} » manque : {what}.")
+        elif not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
+            problems.append(f"« {key} » : {what} (valeur lue : {value!r}).")
+            return None
+        return value
+
+    for key in sorted(set(data) - KNOWN):
+        problems.append(f"« {key} » : réglage inconnu (réglages possibles : {', '.join(sorted(KNOWN))}).")
+    course = need("cours", str, "identifiant du cours, en minuscules (par exemple « atelier-mg »)")
+    if isinstance(course, str) and not COURSE.match(course):
+        problems.append(f"« cours » : « {course} » doit être en minuscules, chiffres, « - » ou « _ » (40 caractères au plus).")
+    roster = need("promotion", str, "chemin du fichier de la promotion (CSV ou export Moodle)")
+    roster_path = (base / roster) if isinstance(roster, str) else None
+    if roster_path is not None and not roster_path.is_file():
+        problems.append(f"« promotion » : fichier introuvable ({roster_path}).")
+    teachers = need("enseignants", list, "liste des identifiants des enseignants, par exemple [\"dupont\"]")
+    if isinstance(teachers, list):
+        if not teachers:
+            problems.append("« enseignants » : nommez au moins un enseignant.")
+        for name in teachers:
+            if not isinstance(name, str) or not NAME.match(name):
+                problems.append(f"« enseignants » : identifiant invalide {name!r} (minuscules, chiffres, « . _ - @ »).")
+    ip = data.get("adresse", "127.0.0.1")
+    if not isinstance(ip, str) or not ip:
+        problems.append(f"« adresse » : adresse d'écoute attendue, par exemple « 127.0.0.1 » (valeur lue : {ip!r}).")
+    port = data.get("port", 8000)
+    if not isinstance(port, int) or isinstance(port, bool) or not 1 <= port <= 65535:
+        problems.append(f"« port » : nombre entre 1 et 65535 attendu (valeur lue : {port!r}).")
+    folder = need("dossier", str, "dossier des données du hub (comptes, échange, travaux des internes)")
+    signup = data.get("inscription", "ouverte")
+    if signup not in ("ouverte", "validee"):
+        problems.append(f"« inscription » : « ouverte » ou « validee » attendu (valeur lue : {signup!r}).")
+    limits = _limits(data.get("limites", {}), problems)
+    lti = data.get("lti")
+    if lti is not None:
+        if not isinstance(lti, dict):
+            problems.append("« lti » : section [lti] attendue.")
+        else:
+            for key in sorted(LTI - set(lti)):
+                problems.append(f"[lti] « {key} » manque.")
+            for key in sorted(set(lti) - LTI):
+                problems.append(f"[lti] « {key} » : réglage inconnu.")
+    if problems:
+        raise UserError(f"{path.name} : réglages à corriger :\n" + "\n".join(f"  - {p}" for p in problems))
+    return HubSettings(path=path.resolve(), course_id=course, roster=roster_path, teachers=tuple(teachers), ip=ip,
+                       port=port, data_dir=(base / folder).resolve(), open_signup=signup == "ouverte", limits=limits,
+                       lti=lti)
+
+
+def _limits(section: object, problems: list[str]) -> Limits:
+    if not isinstance(section, dict):
+        problems.append("« limites » : section [limites] attendue.")
+        return Limits()
+    for key in sorted(set(section) - LIMITS):
+        problems.append(f"[limites] « {key} » : réglage inconnu (possibles : {', '.join(sorted(LIMITS))}).")
+    default = Limits()
+    memory = default.memory_bytes
+    if "memoire" in section:
+        try:
+            memory = parse_size(section["memoire"])
+        except ValueError:
+            memory = 0
+        if memory < 256 * 1024**2:
+            problems.append(f"[limites] « memoire » : taille d'au moins 256 Mo attendue, par exemple « 2G » "
+                            f"(valeur lue : {section['memoire']!r}).")
+    cpus = section.get("processeurs", default.cpus)
+    if not isinstance(cpus, (int, float)) or isinstance(cpus, bool) or cpus <= 0:
+        problems.append(f"[limites] « processeurs » : nombre positif attendu, par exemple 1 ou 0.5 (valeur lue : {cpus!r}).")
+        cpus = default.cpus
+    idle = section.get("inactivite_minutes", default.idle_seconds // 60)
+    if not isinstance(idle, int) or isinstance(idle, bool) or idle < 1:
+        problems.append(f"[limites] « inactivite_minutes » : nombre entier de minutes attendu (valeur lue : {idle!r}).")
+        idle = default.idle_seconds // 60
+    return Limits(memory_bytes=memory, cpus=float(cpus), idle_seconds=idle * 60)

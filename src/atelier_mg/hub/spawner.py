@@ -1,0 +1,193 @@
+"""Un JupyterLab par interne : processus local, sous son compte Unix, dans un bac à sable, avec des limites.
+
+Why this spawner (see also the README, « Pour une faculté ») — ``LocalProcessSpawner`` extended, because:
+
+* ``systemdspawner`` needs systemd as PID 1 (absent from containers and from many teaching VMs);
+  ``dockerspawner`` needs a Docker daemon and an image registry; Kubernetes is the next step (``deploy/``),
+  not the first. A local process installs from PyPI with JupyterHub itself and starts in seconds.
+* One Unix account per intern (``accounts.py``): the server runs with the intern's uid, never root
+  (``setpriv`` drops every privilege, ``no_new_privs``), so the kernel enforces that intern A cannot
+  read intern B's home (mode 0700).
+* bubblewrap (already installed for grading) gives each server its own mount namespace: read-only
+  system, Python and course; read-write only the intern's own home and nbgrader's exchange; a private
+  ``/tmp``. Other interns' homes are not even visible. It also makes an interpreter installed under a
+  private folder (``/root/.pyenv``) usable by the interns without opening that folder.
+* Limits: a cgroup v1 per intern (``memory.limit_in_bytes``, ``cpu.cfs_quota_us``) when
+  ``/sys/fs/cgroup`` is writable; otherwise ``RLIMIT_AS`` (address space) as a fallback, and no CPU cap.
+  Idle servers are stopped by ``jupyterhub-idle-culler`` (a hub service, ``config.py``).
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import shutil
+import signal
+import sys
+from pathlib import Path
+
+from jupyterhub.spawner import LocalProcessSpawner
+from traitlets import Dict, Float, Integer, List, Unicode
+
+CGROUP_ROOT = Path("/sys/fs/cgroup")
+CGROUP_NAME = "atelier-hub"
+
+
+def cgroup_dirs(unix: str, root: Path = CGROUP_ROOT) -> dict[str, Path]:
+    return {kind: root / kind / CGROUP_NAME / unix for kind in ("memory", "cpu")}
+
+
+def cgroups_writable(root: Path = CGROUP_ROOT) -> bool:
+    """cgroup v1 with writable ``memory`` and ``cpu`` hierarchies (as root in most containers and VMs)."""
+    for kind in ("memory", "cpu"):
+        folder = root / kind / CGROUP_NAME
+        try:
+            folder.mkdir(exist_ok=True)
+        except OSError:
+            return False
+        if not (folder / "cgroup.procs").exists():
+            return False
+    return True
+
+
+def prepare_cgroups(unix: str, memory: int, cpus: float, root: Path = CGROUP_ROOT) -> dict[str, Path]:
+    dirs = cgroup_dirs(unix, root)
+    for folder in dirs.values():
+        folder.mkdir(exist_ok=True)
+    (dirs["memory"] / "memory.limit_in_bytes").write_text(str(memory))
+    swap = dirs["memory"] / "memory.memsw.limit_in_bytes"
+    if swap.exists():
+        try:
+            swap.write_text(str(memory))
+        except OSError:
+            pass
+    period = 100_000
+    (dirs["cpu"] / "cpu.cfs_period_us").write_text(str(period))
+    (dirs["cpu"] / "cpu.cfs_quota_us").write_text(str(int(cpus * period)))
+    return dirs
+
+
+def read_only_paths() -> list[Path]:
+    """What a server needs to read: this Python, its virtualenvs and site folders (outside /usr)."""
+    found: list[Path] = []
+    for entry in [sys.base_prefix, sys.prefix, *sys.path]:
+        if not entry:
+            continue
+        path = Path(entry).resolve()
+        if path.exists() and not str(path).startswith(("/usr/", "/etc/", "/tmp/")) and path != Path("/"):
+            if not any(path == f or f in path.parents for f in found):
+                found = [f for f in found if path not in f.parents] + [path]
+    return found
+
+
+def bwrap_args(read_only: list[Path], read_write: list[Path]) -> list[str]:
+    args = ["--ro-bind", "/usr", "/usr", "--ro-bind", "/etc", "/etc"]
+    for name in ("/bin", "/lib", "/lib64", "/sbin", "/lib32", "/libx32"):
+        if os.path.islink(name):
+            args += ["--symlink", os.readlink(name), name]
+        elif os.path.isdir(name):
+            args += ["--ro-bind", name, name]
+    args += ["--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--tmpfs", "/tmp",
+             "--perms", "1777", "--tmpfs", "/var/tmp"]
+    folders: list[str] = []  # parents of the bound paths, traversable (bwrap creates them 0700 as root)
+    for path in [*read_only, *read_write]:
+        for parent in reversed(path.parents[:-1]):
+            if str(parent) not in folders and str(parent) not in ("/tmp", "/var/tmp") and \
+                    not str(parent).startswith(("/usr", "/etc", "/proc", "/dev")):
+                folders.append(str(parent))
+    for folder in folders:
+        args += ["--perms", "0755", "--dir", folder]
+    for path in read_only:
+        args += ["--ro-bind", str(path), str(path)]
+    for path in read_write:
+        args += ["--bind", str(path), str(path)]
+    return args
+
+
+class AtelierSpawner(LocalProcessSpawner):
+    """LocalProcessSpawner under the intern's Unix account, inside bubblewrap, in its own cgroups."""
+
+    accounts = Dict(help="hub user name → Unix account").tag(config=True)
+    homes = Unicode(help="folder of the homes (<homes>/<hub user name>)").tag(config=True)
+    read_only = List(Unicode(), help="extra folders visible read-only (the course)").tag(config=True)
+    read_write = List(Unicode(), help="folders shared read-write (nbgrader's exchange)").tag(config=True)
+    memory_bytes = Integer(2 * 1024**3).tag(config=True)
+    cpus = Float(1.0).tag(config=True)
+    use_cgroups = Unicode("auto", help="auto, yes, no").tag(config=True)
+    teachers = List(Unicode(), help="hub user names of the teachers (formgrader)").tag(config=True)
+    jupyter_config = Unicode(help="folder holding interne/ and enseignant/ (Jupyter configs)").tag(config=True)
+    carnet = Unicode(help="notebook copied once into each intern's home (their own carnet)").tag(config=True)
+
+    def _unix(self):
+        import pwd
+
+        return pwd.getpwnam(self.accounts.get(self.user.name, ""))
+
+    def _home(self) -> Path:
+        return Path(self.homes) / self.user.name
+
+    def user_env(self, env):
+        entry = self._unix()
+        env["USER"] = entry.pw_name
+        env["HOME"] = str(self._home())
+        env["SHELL"] = "/bin/bash"
+        role = "enseignant" if self.user.name in self.teachers else "interne"
+        env["JUPYTER_CONFIG_PATH"] = str(Path(self.jupyter_config) / role)
+        env.update({"LANG": "fr_FR.UTF-8", "LANGUAGE": "fr_FR:fr", "PYTHONDONTWRITEBYTECODE": "1"})
+        return env
+
+    def _first_files(self, entry) -> None:
+        """The intern's own carnet: a copy in their home (never on a shared folder), made once."""
+        target = self._home() / Path(self.carnet).name
+        if self.carnet and not target.exists():
+            shutil.copyfile(self.carnet, target)
+            os.chown(target, entry.pw_uid, entry.pw_gid)
+            target.chmod(0o600)
+
+    def make_preexec_fn(self, name):
+        home = str(self._home())
+        cgroups = self._cgroups()
+        memory = self.memory_bytes
+
+        def preexec() -> None:  # runs as root in the child; setpriv drops to the intern inside bwrap
+            pid = str(os.getpid())
+            if cgroups:
+                for folder in cgroups.values():
+                    (folder / "cgroup.procs").write_text(pid)
+            else:
+                resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+            os.chdir(home)
+
+        return preexec
+
+    def _cgroups(self) -> dict[str, Path] | None:
+        if self.use_cgroups == "no" or (self.use_cgroups == "auto" and not cgroups_writable()):
+            return None
+        return prepare_cgroups(self._unix().pw_name, self.memory_bytes, self.cpus)
+
+    async def start(self):
+        entry = self._unix()
+        home = self._home()
+        self._first_files(entry)
+        wrapped = ["bwrap", "--die-with-parent", *bwrap_args(
+            read_only_paths() + [Path(p) for p in self.read_only], [home] + [Path(p) for p in self.read_write]),
+            "--chdir", str(home), "--", "setpriv", f"--reuid={entry.pw_uid}", f"--regid={entry.pw_gid}",
+            "--init-groups", "--no-new-privs", "--"]
+        original = list(self.cmd)
+        self.cmd = wrapped + original
+        try:
+            return await super().start()
+        finally:
+            self.cmd = original
+
+    async def _signal(self, sig):
+        """Signal the whole process group: bwrap neither forwards signals nor outlives the uid change.
+
+        SIGINT becomes SIGTERM: without a terminal, Jupyter Server ignores a lone SIGINT (it asks for
+        confirmation), and SIGTERM is its graceful shutdown. Signal 0 asks whether any process is left.
+        """
+        try:
+            os.killpg(self.pid, signal.SIGTERM if sig == signal.SIGINT else sig)
+        except ProcessLookupError:
+            return False
+        return True

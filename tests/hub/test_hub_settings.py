@@ -1,0 +1,154 @@
+"""Le fichier de réglages du hub : lu, vérifié, chaque erreur dite en français ; la configuration qui en découle."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from atelier_mg.core.errors import UserError
+from atelier_mg.hub import accounts, settings
+from atelier_mg.hub.config import write_user_config
+from atelier_mg.hub.spawner import bwrap_args
+
+GOOD = 'cours = "atelier-mg"\npromotion = "promotion.csv"\nenseignants = ["dupont"]\nport = 8123\ndossier = "donnees"\n'
+
+
+def write(folder: Path, text: str) -> Path:
+    (folder / "promotion.csv").write_text("id;prenom;nom;email\nalice;Alice;A;a@x.fr\n", encoding="utf-8")
+    path = folder / "hub.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_the_example_file_is_valid_once_its_roster_exists(tmp_path):
+    text = settings.EXAMPLE.read_text(encoding="utf-8").replace('"/srv/atelier-hub"', '"donnees"')
+    loaded = settings.load(write(tmp_path, text))
+    assert loaded.course_id == "atelier-mg" and loaded.teachers == ("dupont",)
+    assert loaded.limits.memory_bytes == 2 * 1024**3 and loaded.limits.idle_seconds == 3600
+    assert loaded.exchange == tmp_path / "donnees" / "echange"
+
+
+def test_defaults_and_relative_paths(tmp_path):
+    loaded = settings.load(write(tmp_path, GOOD))
+    assert loaded.ip == "127.0.0.1" and loaded.port == 8123 and loaded.open_signup
+    assert loaded.roster == tmp_path / "promotion.csv"
+    assert loaded.gradebook == f"sqlite:///{tmp_path / 'donnees' / 'gradebook.db'}"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("cours = [", "syntaxe TOML invalide"),
+    (GOOD.replace('"atelier-mg"', '"Atelier MG"'), "« cours » : « Atelier MG » doit être en minuscules"),
+    (GOOD.replace('promotion.csv"', 'absente.csv"'), "« promotion » : fichier introuvable"),
+    (GOOD.replace('["dupont"]', "[]"), "nommez au moins un enseignant"),
+    (GOOD.replace("8123", "99999"), "« port » : nombre entre 1 et 65535"),
+    (GOOD + "memoire = 3\n", "« memoire » : réglage inconnu"),
+    (GOOD + '[limites]\nmemoire = "beaucoup"\n', "[limites] « memoire » : taille d'au moins 256 Mo"),
+    (GOOD + "[limites]\nprocesseurs = 0\n", "[limites] « processeurs » : nombre positif"),
+    (GOOD + 'inscription = "libre"\n', "« inscription » : « ouverte » ou « validee »"),
+    (GOOD + '[lti]\nemetteur = "https://moodle.exemple.fr"\n', "[lti] « client_id » manque"),
+])
+def test_each_mistake_is_named_in_french(tmp_path, text, expected):
+    with pytest.raises(UserError) as err:
+        settings.load(write(tmp_path, text))
+    assert expected in str(err.value)
+
+
+def test_every_problem_is_listed_at_once(tmp_path):
+    with pytest.raises(UserError) as err:
+        settings.load(write(tmp_path, 'cours = "X"\nport = "huit"\n'))
+    message = str(err.value)
+    for key in ("« cours »", "« promotion » manque", "« enseignants » manque", "« port »", "« dossier » manque"):
+        assert key in message
+
+
+def test_missing_file_points_to_the_example(tmp_path):
+    with pytest.raises(UserError, match="introuvable.*hub.exemple.toml"):
+        settings.load(tmp_path / "absent.toml")
+
+
+@pytest.mark.parametrize("text, size", [("2G", 2 * 1024**3), ("512 Mo", 512 * 1024**2), ("1,5 Gio", int(1.5 * 1024**3))])
+def test_sizes_in_french_or_english(text, size):
+    assert settings.parse_size(text) == size
+
+
+def test_the_command_line_says_what_is_wrong_in_french(tmp_path):
+    path = write(tmp_path, GOOD.replace("8123", "0"))
+    done = subprocess.run([sys.executable, "-m", "atelier_mg.cli", "hub", "--reglages", str(path)],
+                          capture_output=True, text=True)
+    assert done.returncode == 1
+    assert done.stderr.startswith("Erreur : hub.toml : réglages à corriger") and "Traceback" not in done.stderr
+    done = subprocess.run([sys.executable, "-m", "atelier_mg.cli", "hub", "--reglages", str(path), "publier"],
+                          capture_output=True, text=True)
+    assert done.returncode == 1 and "nommez un devoir" in done.stderr
+
+
+def test_a_teacher_cannot_also_be_an_intern_and_names_stay_unix_accounts(tmp_path):
+    loaded = settings.load(write(tmp_path, GOOD))
+    with pytest.raises(UserError, match="à la fois enseignant et interne : dupont"):
+        accounts.accounts(loaded, ["alice", "dupont"])
+    people = accounts.accounts(loaded, ["alice"])
+    assert [(p.name, p.unix, p.teacher) for p in people] == [("alice", "alice", False), ("dupont", "dupont", True)]
+
+
+def test_an_existing_system_account_is_never_taken_over(tmp_path):
+    loaded = settings.load(write(tmp_path, GOOD))
+    with pytest.raises(UserError, match="déjà un compte de cette machine"):
+        accounts.ensure_accounts(loaded, [accounts.Account("daemon", "daemon", False)])
+
+
+def test_interns_get_french_lab_nbgrader_assignments_and_no_formgrader(tmp_path):
+    loaded = settings.load(write(tmp_path, GOOD))
+    intern = write_user_config(loaded, tmp_path / "interne", teacher=False)
+    server = json.loads((intern / "jupyter_server_config.json").read_text())
+    extensions = server["ServerApp"]["jpserver_extensions"]
+    assert extensions["nbgrader.server_extensions.assignment_list"] and not extensions["nbgrader.server_extensions.formgrader"]
+    overrides = json.loads((intern / "lab-settings" / "overrides.json").read_text())
+    assert overrides["@jupyterlab/translation-extension:plugin"]["locale"] == "fr_FR"
+    assert f"c.Exchange.root = {str(loaded.exchange)!r}" in (intern / "nbgrader_config.py").read_text()
+    teacher = write_user_config(loaded, tmp_path / "enseignant", teacher=True)
+    assert json.loads((teacher / "jupyter_server_config.json").read_text())["ServerApp"]["jpserver_extensions"][
+        "nbgrader.server_extensions.formgrader"]
+
+
+def test_the_sandbox_binds_only_the_intern_home_read_write(tmp_path):
+    args = bwrap_args([Path("/opt/python")], [tmp_path / "internes" / "alice", tmp_path / "echange"])
+    writable = [args[i + 1] for i, a in enumerate(args) if a == "--bind"]
+    assert writable == [str(tmp_path / "internes" / "alice"), str(tmp_path / "echange")]
+    assert ["--ro-bind", "/opt/python", "/opt/python"] == args[args.index("/opt/python") - 1:args.index("/opt/python") + 2]
+    assert str(tmp_path / "internes" / "bob") not in args
+
+
+def test_configure_gives_jupyterhub_the_promotion_groups_services_and_limits(tmp_path):
+    from traitlets.config import Config
+
+    from atelier_mg.hub.config import configure
+
+    path = write(tmp_path, GOOD + '[limites]\nmemoire = "1G"\nprocesseurs = 0.5\ninactivite_minutes = 20\n')
+    loaded = settings.load(path)
+    assert accounts.import_roster(loaded) == ["alice"]
+    c = Config()
+    configure(c, path)
+    assert c.Authenticator.allowed_users == {"alice", "dupont"} and c.Authenticator.admin_users == {"dupont"}
+    assert c.JupyterHub.load_groups == {"formgrade-atelier-mg": {"users": ["dupont"]},
+                                        "nbgrader-atelier-mg": {"users": ["alice"]}}
+    assert (c.AtelierSpawner.memory_bytes, c.AtelierSpawner.cpus) == (1024**3, 0.5)
+    assert c.AtelierSpawner.read_write == [str(loaded.exchange)]
+    services = {s["name"]: s for s in c.JupyterHub.services}
+    assert "--timeout=1200" in services["inactifs"]["command"]
+    assert services["livre"]["url"] == "http://127.0.0.1:8126"
+    assert c.JupyterHub.authenticator_class.endswith("AtelierAuthenticator")
+    lti = write(tmp_path, GOOD + '[lti]\nemetteur = "https://moodle.exemple.fr"\nclient_id = "x"\nurl_autorisation = "a"\n'
+                'url_jwks = "j"\nchamp_identifiant = "email"\n')
+    try:
+        import ltiauthenticator  # noqa: F401
+    except ImportError:
+        with pytest.raises(UserError, match="installez jupyterhub-ltiauthenticator"):
+            configure(Config(), lti)
+    else:
+        lti_config = Config()
+        configure(lti_config, lti)
+        assert lti_config.LTI13Authenticator.issuer == "https://moodle.exemple.fr"
