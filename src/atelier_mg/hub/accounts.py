@@ -42,7 +42,9 @@ def import_roster(settings: HubSettings) -> list[str]:
     cmd = [sys.executable, "-m", "atelier_mg.cli", "correction", "importer-promotion", str(settings.roster),
            "--base", settings.gradebook]
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    done = subprocess.run(cmd, capture_output=True, text=True)
+    # nbgrader calls « alembic » by name: this Python's tools come first on the PATH.
+    env = {**os.environ, "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])}
+    done = subprocess.run(cmd, capture_output=True, text=True, env=env)
     if done.returncode != 0:
         raise UserError(f"Import de la promotion impossible : {done.stderr.strip() or done.stdout.strip()}")
     return roster_ids(settings)
