@@ -152,3 +152,16 @@ def test_configure_gives_jupyterhub_the_promotion_groups_services_and_limits(tmp
         lti_config = Config()
         configure(lti_config, lti)
         assert lti_config.LTI13Authenticator.issuer == "https://moodle.exemple.fr"
+
+
+def test_a_python_installed_under_tmp_stays_visible_in_the_intern_sandbox(tmp_path, monkeypatch):
+    """A fresh clone in a temporary folder: its virtualenv is bound after the intern's private /tmp."""
+    from atelier_mg.hub import spawner
+
+    venv = tmp_path / "clone" / ".venv" / "lib"
+    venv.mkdir(parents=True)
+    monkeypatch.setattr(spawner.sys, "path", [str(venv)])
+    paths = spawner.read_only_paths()
+    assert venv.resolve() in paths
+    args = spawner.bwrap_args(paths, [])
+    assert args.index("/tmp") < args.index(str(venv.resolve()))  # --tmpfs /tmp first, then the bind

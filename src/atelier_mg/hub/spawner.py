@@ -74,7 +74,8 @@ def read_only_paths() -> list[Path]:
         if not entry:
             continue
         path = Path(entry).resolve()
-        if path.exists() and not str(path).startswith(("/usr/", "/etc/", "/tmp/")) and path != Path("/"):
+        # Paths under /tmp too (a clone in a temporary folder): they are bound after the private /tmp.
+        if path.exists() and not str(path).startswith(("/usr/", "/etc/")) and path != Path("/"):
             if not any(path == f or f in path.parents for f in found):
                 found = [f for f in found if path not in f.parents] + [path]
     return found
