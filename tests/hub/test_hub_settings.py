@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -154,14 +155,24 @@ def test_configure_gives_jupyterhub_the_promotion_groups_services_and_limits(tmp
         assert lti_config.LTI13Authenticator.issuer == "https://moodle.exemple.fr"
 
 
-def test_a_python_installed_under_tmp_stays_visible_in_the_intern_sandbox(tmp_path, monkeypatch):
-    """A fresh clone in a temporary folder: its virtualenv is bound after the intern's private /tmp."""
+def test_an_intern_sandbox_runs_the_package_but_never_sees_the_solutions(tmp_path):
+    """The real sandbox (bubblewrap + setpriv to an unprivileged uid): Jupyter and the package import, the course
+    data load, and neither the repository's solutions/ nor the folder the hub was started from are visible. In CI
+    the repository is a fresh clone in a private (0700) temporary folder: each path is bound on its own."""
+
+    from atelier_mg.core.paths import REPO
     from atelier_mg.hub import spawner
 
-    venv = tmp_path / "clone" / ".venv" / "lib"
-    venv.mkdir(parents=True)
-    monkeypatch.setattr(spawner.sys, "path", [str(venv)])
-    paths = spawner.read_only_paths()
-    assert venv.resolve() in paths
-    args = spawner.bwrap_args(paths, [])
-    assert args.index("/tmp") < args.index(str(venv.resolve()))  # --tmpfs /tmp first, then the bind
+    home = tmp_path / "internes" / "alice"
+    home.mkdir(parents=True)
+    os.chown(home, 65534, 65534)
+    probe = ("import os, jupyterhub.singleuser, atelier_mg.core.data as d; d.load('ecologie_white_1961'); "
+             f"print(os.path.exists({str(REPO / 'solutions')!r}), os.path.exists({str(REPO / '.git')!r}), "
+             f"open({str(home / 'x')!r}, 'w').write('ok'))")
+    cmd = ["bwrap", "--die-with-parent", *spawner.bwrap_args(spawner.read_only_paths(), [home]), "--chdir", str(home),
+           "--", "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--no-new-privs", "--",
+           sys.executable, "-c", probe]
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == ["False", "False", "2"]
+    assert (home / "x").read_text() == "ok"

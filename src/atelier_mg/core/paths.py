@@ -27,6 +27,27 @@ def find_root(start: Path | None = None, fallback: Path = REPO) -> Path:
     )
 
 
+def runtime_paths() -> list[Path]:
+    """What running the package needs to read, outside ``/usr``: the Python installation, its virtual
+    environment, the package's sources and the course data (``data/``, ``_config.yml``, ``_toc.yml``).
+
+    Sandboxes (grading, the hub's JupyterLab servers) bind exactly these, read-only, at the same place: never the
+    repository as a whole (its ``solutions/`` hold the hidden tests), never ``sys.path`` (it may hold the folder a
+    command was started from). Each is bound on its own, so a private parent folder (a clone in ``mktemp -d``,
+    mode 0700) does not hide them.
+    """
+    import atelier_mg
+
+    wanted = [Path(sys.base_prefix), Path(sys.prefix), Path(atelier_mg.__file__).resolve().parents[1], REPO / "data",
+              REPO / "_config.yml", REPO / "_toc.yml"]
+    paths: list[Path] = []
+    for path in wanted:
+        path = path.resolve()
+        if path not in paths and not str(path).startswith(("/usr/", "/etc/")) and path != Path("/") and path.exists():
+            paths.append(path)
+    return paths
+
+
 def tool(name: str) -> str:
     """Path of a command installed next to this Python (the venv), else on the PATH."""
     local = Path(sys.executable).parent / name

@@ -26,9 +26,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-import atelier_mg
-
-from ..core.paths import REPO
+from ..core.paths import runtime_paths
 
 GIB = 1024**3
 MIB = 1024**2
@@ -73,14 +71,7 @@ def bwrap_path() -> str | None:
 
 def _course_paths() -> list[Path]:
     """Python, the virtual environment, the package and the course's data: bound read-only, at the same place."""
-    wanted = [Path(sys.base_prefix), Path(sys.prefix), Path(atelier_mg.__file__).resolve().parents[1], REPO / "data",
-              REPO / "_config.yml", REPO / "_toc.yml"]
-    paths: list[Path] = []
-    for path in wanted:
-        path = path.resolve()
-        if path not in paths and not str(path).startswith("/usr/") and path.exists():
-            paths.append(path)
-    return paths
+    return runtime_paths()
 
 
 def _system_binds() -> list[str]:

@@ -109,7 +109,7 @@ def configure(c, settings_path: str | Path) -> None:
     c.JupyterHub.spawner_class = "atelier_mg.hub.spawner.AtelierSpawner"
     c.AtelierSpawner.accounts = {p.name: p.unix for p in people}
     c.AtelierSpawner.homes = str(settings.homes)
-    c.AtelierSpawner.read_only = sorted({str(root), str(course), str(state / "jupyter")})
+    c.AtelierSpawner.read_only = [str(state / "jupyter")]  # with the runtime paths (spawner.py); never solutions/
     c.AtelierSpawner.read_write = [str(settings.exchange)]
     c.AtelierSpawner.memory_bytes = settings.limits.memory_bytes
     c.AtelierSpawner.cpus = settings.limits.cpus

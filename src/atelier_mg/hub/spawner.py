@@ -23,11 +23,12 @@ import os
 import resource
 import shutil
 import signal
-import sys
 from pathlib import Path
 
 from jupyterhub.spawner import LocalProcessSpawner
 from traitlets import Dict, Float, Integer, List, Unicode
+
+from ..core.paths import runtime_paths
 
 CGROUP_ROOT = Path("/sys/fs/cgroup")
 CGROUP_NAME = "atelier-hub"
@@ -67,17 +68,14 @@ def prepare_cgroups(unix: str, memory: int, cpus: float, root: Path = CGROUP_ROO
     return dirs
 
 
-def read_only_paths() -> list[Path]:
-    """What a server needs to read: this Python, its virtualenvs and site folders (outside /usr)."""
+def read_only_paths(extra: list[Path] = ()) -> list[Path]:
+    """What a server reads: Python, its virtualenv, the package and the course data (``core.paths.runtime_paths``,
+    never ``solutions/``), plus ``extra``; a folder inside another bound folder is not bound twice."""
     found: list[Path] = []
-    for entry in [sys.base_prefix, sys.prefix, *sys.path]:
-        if not entry:
-            continue
-        path = Path(entry).resolve()
-        # Paths under /tmp too (a clone in a temporary folder): they are bound after the private /tmp.
-        if path.exists() and not str(path).startswith(("/usr/", "/etc/")) and path != Path("/"):
-            if not any(path == f or f in path.parents for f in found):
-                found = [f for f in found if path not in f.parents] + [path]
+    for path in [*runtime_paths(), *extra]:
+        path = Path(path).resolve()
+        if not any(path == f or f in path.parents for f in found):
+            found = [f for f in found if path not in f.parents] + [path]
     return found
 
 
@@ -171,7 +169,7 @@ class AtelierSpawner(LocalProcessSpawner):
         home = self._home()
         self._first_files(entry)
         wrapped = ["bwrap", "--die-with-parent", *bwrap_args(
-            read_only_paths() + [Path(p) for p in self.read_only], [home] + [Path(p) for p in self.read_write]),
+            read_only_paths([Path(p) for p in self.read_only]), [home] + [Path(p) for p in self.read_write]),
             "--chdir", str(home), "--", "setpriv", f"--reuid={entry.pw_uid}", f"--regid={entry.pw_gid}",
             "--init-groups", "--no-new-privs", "--"]
         original = list(self.cmd)
