@@ -8,11 +8,13 @@ their own note. A wrong password gets a French error; a restart of the hub loses
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 
 import pytest
 from hubkit import ASSIGNMENT, COURSE_ID, Intern, free_base_port, hub_command, make_hub_folder, running_hub, with_solutions
+from nbgrader.api import Gradebook
 
 pytestmark = pytest.mark.slow
 INTERNS = ["alice", "bob"]
@@ -98,6 +100,30 @@ def test_two_interns_fetch_answer_submit_and_get_their_own_feedback(browser, tmp
         got, total = notes["alice"]
         assert got == total > 0
         assert notes["bob"][0] < total
+
+        # The teacher's formgrader, in their own JupyterLab, works on the course and the hub's gradebook: it lists
+        # both graded submissions, and a comment written there is saved in the gradebook. Interns have none.
+        prof = Intern(browser, base, "prof")
+        assert "Mot de passe enregistré" in prof.sign_up()
+        prof.log_in()
+        prof.open_lab()
+        r = prof.api("GET", f"formgrader/api/submissions/{ASSIGNMENT}")
+        assert r.ok, f"{r.status} {r.text()[:500]}"
+        graded = {s["student"]: s for s in r.json()}
+        assert set(graded) == set(INTERNS)
+        assert graded["alice"]["score"] == graded["alice"]["max_score"] == total
+        assert graded["bob"]["score"] == notes["bob"][0]
+        notebooks = prof.api("GET", f"formgrader/api/submitted_notebooks/{ASSIGNMENT}/{ASSIGNMENT}").json()
+        bob_nb = next(n for n in notebooks if n["student"] == "bob")
+        comments = prof.api("GET", f"formgrader/api/comments?submission_id={bob_nb['id']}").json()
+        written = prof.api("PUT", f"formgrader/api/comment/{comments[0]['id']}",
+                           data=json.dumps({"manual_comment": "Relisez la définition du premier recours."}))
+        assert written.ok, f"{written.status} {written.text()[:300]}"
+        with Gradebook(f"sqlite:///{data / 'notes' / 'gradebook.db'}", COURSE_ID) as gb:
+            saved = [c.manual_comment for c in gb.find_submission_notebook(ASSIGNMENT, ASSIGNMENT, "bob").comments]
+        assert "Relisez la définition du premier recours." in saved
+        assert bob.api("GET", "formgrader/api/assignments").status in (403, 404)
+        prof.close()
         for person in people.values():
             person.close()
 

@@ -37,7 +37,7 @@ def test_defaults_and_relative_paths(tmp_path):
     loaded = settings.load(write(tmp_path, GOOD))
     assert loaded.ip == "127.0.0.1" and loaded.port == 8123 and loaded.open_signup
     assert loaded.roster == tmp_path / "promotion.csv"
-    assert loaded.gradebook == f"sqlite:///{tmp_path / 'donnees' / 'gradebook.db'}"
+    assert loaded.gradebook == f"sqlite:///{tmp_path / 'donnees' / 'notes' / 'gradebook.db'}"
 
 
 @pytest.mark.parametrize("text, expected", [

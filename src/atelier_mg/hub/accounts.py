@@ -41,7 +41,7 @@ def import_roster(settings: HubSettings) -> list[str]:
     """Import the promotion into the hub's gradebook (grading's command line), return the interns' ids."""
     cmd = [sys.executable, "-m", "atelier_mg.cli", "correction", "importer-promotion", str(settings.roster),
            "--base", settings.gradebook]
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    settings.grades.mkdir(parents=True, exist_ok=True)
     # nbgrader calls « alembic » by name: this Python's tools come first on the PATH.
     env = {**os.environ, "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])}
     done = subprocess.run(cmd, capture_output=True, text=True, env=env)
@@ -129,3 +129,33 @@ def prepare_exchange(settings: HubSettings) -> Path:
         (course / name).mkdir(exist_ok=True)
         os.chmod(course / name, mode)
     return settings.exchange
+
+
+# nbgrader's folders in the course that the teachers' formgrader writes to (and « atelier correction »).
+COURSE_FOLDERS = ("solutions", "exercises", "submitted", "autograded", "manual_grading", "feedback", "correction")
+
+
+def share_with_teachers(settings: HubSettings, course: Path) -> None:
+    """Let the teachers' group (``formgrade-<cours>``) write the course and the gradebook, nobody else.
+
+    The course root and nbgrader's folders become group-writable with the setgid bit (new files stay in the group);
+    the gradebook's folder is 2770. Interns never see either: their sandbox does not bind them.
+    """
+    gid = _group(f"formgrade-{settings.course_id}")
+    settings.grades.mkdir(parents=True, exist_ok=True)
+    os.chown(settings.grades, 0, gid)
+    os.chmod(settings.grades, 0o2770)
+    for path in settings.grades.iterdir():
+        os.chown(path, 0, gid)
+        path.chmod(0o660)
+    paths = [course, course / "nbgrader_config.py"]
+    for name in COURSE_FOLDERS:
+        folder = course / name
+        if folder.is_dir():
+            paths += [folder, *folder.rglob("*")]
+    for path in paths:
+        if path.is_symlink() or not path.exists():
+            continue
+        os.chown(path, -1, gid)
+        mode = path.stat().st_mode & 0o7777
+        path.chmod(mode | 0o2070 if path.is_dir() else mode | 0o060)

@@ -28,10 +28,11 @@ def prepare(root: Path, settings_path: Path) -> tuple[HubSettings, Path]:
     people = accounts.accounts(settings, interns)
     accounts.ensure_accounts(settings, people)
     accounts.prepare_exchange(settings)
+    accounts.share_with_teachers(settings, root)
     settings.state.mkdir(parents=True, exist_ok=True)
     os.chmod(settings.state, 0o711)
     for teacher, name in ((False, "interne"), (True, "enseignant")):
-        write_user_config(settings, settings.state / "jupyter" / name, teacher)
+        write_user_config(settings, settings.state / "jupyter" / name, teacher, course=root)
     os.chmod(settings.state / "jupyter", 0o755)
     config = settings.state / "jupyterhub_config.py"
     config.write_text(
@@ -55,7 +56,7 @@ def hub(root: Path, settings_path: Path) -> int:
 
 
 def _run(cmd: list[str], settings: HubSettings, root: Path, what: str) -> None:
-    done = subprocess.run(cmd, cwd=root, env=course_env(settings), capture_output=True, text=True)
+    done = subprocess.run(cmd, cwd=root, env=course_env(settings), capture_output=True, text=True, preexec_fn=_shared)
     if done.returncode != 0:
         raise UserError(f"{what} : échec.\n{(done.stderr or done.stdout).strip()[-1500:]}")
 
@@ -83,4 +84,9 @@ def correction(root: Path, settings_path: Path, args: list[str]) -> int:
     """``atelier correction …`` on the hub's course, exchange and gradebook."""
     settings = load(settings_path)
     return subprocess.call([tool("atelier"), "--racine", str(root), "correction", *args],
-                           env=course_env(settings), cwd=root)
+                           env=course_env(settings), cwd=root, preexec_fn=_shared)
+
+
+def _shared() -> None:
+    """What a teacher's command writes in the course stays writable by the teachers' group (formgrader)."""
+    os.umask(0o002)

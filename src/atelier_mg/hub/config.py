@@ -32,15 +32,22 @@ def proxy_command(root: Path) -> str:
     return other
 
 
-def write_user_config(settings: HubSettings, folder: Path, teacher: bool) -> Path:
-    """Jupyter configuration of an intern's (or a teacher's) server: French, nbgrader, offline Vega."""
+def write_user_config(settings: HubSettings, folder: Path, teacher: bool, course: Path | None = None) -> Path:
+    """Jupyter configuration of an intern's (or a teacher's) server: French, nbgrader, offline Vega.
+
+    A teacher's formgrader works on the course (``course``, bound read-write in their sandbox) with the hub's
+    gradebook: the course's own ``nbgrader_config.py`` is loaded, then pointed at the hub's exchange and gradebook.
+    """
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "nbgrader_config.py").write_text(
-        "c = get_config()  # noqa: F821\n"
-        f"c.CourseDirectory.course_id = {settings.course_id!r}\n"
-        f"c.Exchange.root = {str(settings.exchange)!r}\n"
-        "c.Exchange.path_includes_course = False\n"
-    )
+    lines = ["c = get_config()  # noqa: F821"]
+    if teacher and course is not None:
+        lines += [f"load_subconfig({str(course / 'nbgrader_config.py')!r})  # noqa: F821",
+                  f"c.CourseDirectory.root = {str(course)!r}",
+                  f"c.CourseDirectory.db_url = {settings.gradebook!r}"]
+    lines += [f"c.CourseDirectory.course_id = {settings.course_id!r}",
+              f"c.Exchange.root = {str(settings.exchange)!r}",
+              "c.Exchange.path_includes_course = False"]
+    (folder / "nbgrader_config.py").write_text("\n".join(lines) + "\n")
     extensions = {
         "jupyterlab": True,
         "atelier_mg": True,  # offline Vega (the package's server extension, as in « atelier lab »)
@@ -111,6 +118,7 @@ def configure(c, settings_path: str | Path) -> None:
     c.AtelierSpawner.homes = str(settings.homes)
     c.AtelierSpawner.read_only = [str(state / "jupyter")]  # with the runtime paths (spawner.py); never solutions/
     c.AtelierSpawner.read_write = [str(settings.exchange)]
+    c.AtelierSpawner.teacher_read_write = [str(course), str(settings.grades)]  # formgrader: the course, the gradebook
     c.AtelierSpawner.memory_bytes = settings.limits.memory_bytes
     c.AtelierSpawner.cpus = settings.limits.cpus
     c.Spawner.cmd = [python, "-m", "jupyterhub.singleuser"]
@@ -121,12 +129,13 @@ def configure(c, settings_path: str | Path) -> None:
     c.AtelierSpawner.teachers = sorted(teachers)
     c.AtelierSpawner.jupyter_config = str(state / "jupyter")
     c.AtelierSpawner.carnet = str(root / "notebooks" / "carnet.ipynb")
-    c.Spawner.environment = {"ATELIER_EXCHANGE": str(settings.exchange)}
+    c.Spawner.environment = {"ATELIER_EXCHANGE": str(settings.exchange), "ATELIER_COURS": settings.course_id}
+    c.AtelierSpawner.teacher_environment = {"ATELIER_GRADEBOOK": settings.gradebook}
 
-    course = settings.course_id
+    course_id = settings.course_id
     c.JupyterHub.load_groups = {
-        f"formgrade-{course}": {"users": sorted(teachers)},
-        f"nbgrader-{course}": {"users": sorted(set(interns))},
+        f"formgrade-{course_id}": {"users": sorted(teachers)},
+        f"nbgrader-{course_id}": {"users": sorted(set(interns))},
     }
     c.JupyterHub.services = [
         {"name": "inactifs", "command": [python, "-m", "jupyterhub_idle_culler",

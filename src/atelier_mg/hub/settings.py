@@ -63,8 +63,13 @@ class HubSettings:
         return self.data_dir / "hub"
 
     @property
+    def grades(self) -> Path:
+        """The teachers' folder (group ``formgrade-<cours>``): nbgrader's gradebook and its journal."""
+        return self.data_dir / "notes"
+
+    @property
     def gradebook(self) -> str:
-        return f"sqlite:///{self.data_dir / 'gradebook.db'}"
+        return f"sqlite:///{self.grades / 'gradebook.db'}"
 
 
 def parse_size(text: object) -> int:

@@ -114,6 +114,8 @@ class AtelierSpawner(LocalProcessSpawner):
     cpus = Float(1.0).tag(config=True)
     use_cgroups = Unicode("auto", help="auto, yes, no").tag(config=True)
     teachers = List(Unicode(), help="hub user names of the teachers (formgrader)").tag(config=True)
+    teacher_read_write = List(Unicode(), help="folders a teacher also writes (the course, the gradebook)").tag(config=True)
+    teacher_environment = Dict(help="environment added for a teacher (the gradebook)").tag(config=True)
     jupyter_config = Unicode(help="folder holding interne/ and enseignant/ (Jupyter configs)").tag(config=True)
     carnet = Unicode(help="notebook copied once into each intern's home (their own carnet)").tag(config=True)
 
@@ -121,6 +123,9 @@ class AtelierSpawner(LocalProcessSpawner):
         import pwd
 
         return pwd.getpwnam(self.accounts.get(self.user.name, ""))
+
+    def _teacher(self) -> bool:
+        return self.user.name in self.teachers
 
     def _home(self) -> Path:
         return Path(self.homes) / self.user.name
@@ -130,8 +135,10 @@ class AtelierSpawner(LocalProcessSpawner):
         env["USER"] = entry.pw_name
         env["HOME"] = str(self._home())
         env["SHELL"] = "/bin/bash"
-        role = "enseignant" if self.user.name in self.teachers else "interne"
+        role = "enseignant" if self._teacher() else "interne"
         env["JUPYTER_CONFIG_PATH"] = str(Path(self.jupyter_config) / role)
+        if self._teacher():
+            env.update(self.teacher_environment)
         env.update({"LANG": "fr_FR.UTF-8", "LANGUAGE": "fr_FR:fr", "PYTHONDONTWRITEBYTECODE": "1"})
         return env
 
@@ -169,7 +176,8 @@ class AtelierSpawner(LocalProcessSpawner):
         home = self._home()
         self._first_files(entry)
         wrapped = ["bwrap", "--die-with-parent", *bwrap_args(
-            read_only_paths([Path(p) for p in self.read_only]), [home] + [Path(p) for p in self.read_write]),
+            read_only_paths([Path(p) for p in self.read_only]),
+            [home] + [Path(p) for p in self.read_write] + [Path(p) for p in self.teacher_read_write if self._teacher()]),
             "--chdir", str(home), "--", "setpriv", f"--reuid={entry.pw_uid}", f"--regid={entry.pw_gid}",
             "--init-groups", "--no-new-privs", "--"]
         original = list(self.cmd)
