@@ -20,7 +20,7 @@ PASSWORD = "Bronchiolite-2026!"
 
 
 def free_base_port() -> int:
-    """A port p such that p … p+3 are free (hub, its API, the proxy's API, the book)."""
+    """A port p such that p … p+5 are free (hub, its API, the proxy's API, the book, the room service, a room)."""
     for _ in range(50):
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
@@ -28,7 +28,7 @@ def free_base_port() -> int:
         if base > 65000:
             continue
         try:
-            for offset in range(4):
+            for offset in range(6):
                 with socket.socket() as s:
                     s.bind(("127.0.0.1", base + offset))
             return base

@@ -39,10 +39,13 @@ def write_user_config(settings: HubSettings, folder: Path, teacher: bool, course
     gradebook: the course's own ``nbgrader_config.py`` is loaded, then pointed at the hub's exchange and gradebook.
     """
     folder.mkdir(parents=True, exist_ok=True)
-    lines = ["c = get_config()  # noqa: F821"]
+    lines = ["import os", "c = get_config()  # noqa: F821"]
     if teacher and course is not None:
-        lines += [f"load_subconfig({str(course / 'nbgrader_config.py')!r})  # noqa: F821",
-                  f"c.CourseDirectory.root = {str(course)!r}",
+        # The course is bound at ~/cours in the teacher's sandbox: nbgrader's formgrader only works on a course
+        # inside the server's root folder (the teacher's home).
+        lines += ['mine = os.path.join(os.environ["HOME"], "cours")',
+                  'load_subconfig(os.path.join(mine, "nbgrader_config.py"))  # noqa: F821',
+                  "c.CourseDirectory.root = mine",
                   f"c.CourseDirectory.db_url = {settings.gradebook!r}"]
     lines += [f"c.CourseDirectory.course_id = {settings.course_id!r}",
               f"c.Exchange.root = {str(settings.exchange)!r}",
@@ -118,13 +121,14 @@ def configure(c, settings_path: str | Path) -> None:
     c.AtelierSpawner.homes = str(settings.homes)
     c.AtelierSpawner.read_only = [str(state / "jupyter")]  # with the runtime paths (spawner.py); never solutions/
     c.AtelierSpawner.read_write = [str(settings.exchange)]
-    c.AtelierSpawner.teacher_read_write = [str(course), str(settings.grades)]  # formgrader: the course, the gradebook
+    c.AtelierSpawner.teacher_read_write = [str(settings.grades)]  # formgrader: the gradebook
+    c.AtelierSpawner.teacher_course = str(course)  # and the course, bound at ~/cours
     c.AtelierSpawner.memory_bytes = settings.limits.memory_bytes
     c.AtelierSpawner.cpus = settings.limits.cpus
     c.Spawner.cmd = [python, "-m", "jupyterhub.singleuser"]
     c.Spawner.default_url = "/lab"
-    c.Spawner.start_timeout = 120
-    c.Spawner.http_timeout = 120
+    c.Spawner.start_timeout = settings.limits.start_seconds
+    c.Spawner.http_timeout = settings.limits.start_seconds
     teachers = set(settings.teachers)
     c.AtelierSpawner.teachers = sorted(teachers)
     c.AtelierSpawner.jupyter_config = str(state / "jupyter")
@@ -142,11 +146,15 @@ def configure(c, settings_path: str | Path) -> None:
                                          f"--timeout={settings.limits.idle_seconds}", "--cull-every=60"]},
         {"name": "livre", "url": f"http://127.0.0.1:{settings.port + 3}", "display": True,
          "command": [python, "-m", "atelier_mg.hub.services", str(root / "_build" / "html"), str(settings.port + 3)]},
+        # The DPC room, started by a teacher from /services/salle/ (room_service.py): teachers only.
+        {"name": "salle", "url": f"http://127.0.0.1:{settings.port + 4}", "display": True, "oauth_no_confirm": True,
+         "command": [python, "-m", "atelier_mg.hub.room_service", str(settings.path), str(settings.port + 4)]},
     ]
-    c.JupyterHub.load_roles = [{
-        "name": "inactifs", "services": ["inactifs"],
-        "scopes": ["list:users", "read:users:activity", "read:servers", "delete:servers"],
-    }]
+    c.JupyterHub.load_roles = [
+        {"name": "inactifs", "services": ["inactifs"],
+         "scopes": ["list:users", "read:users:activity", "read:servers", "delete:servers"]},
+        {"name": "animation", "groups": [f"formgrade-{course_id}"], "scopes": ["access:services!service=salle"]},
+    ]
 
 
 def _lti(c, lti: dict[str, str]) -> None:

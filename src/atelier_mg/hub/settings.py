@@ -25,8 +25,9 @@ EXAMPLE = Path(__file__).parent / "hub.exemple.toml"
 NAME = re.compile(r"^[a-z0-9][a-z0-9._@-]{0,63}$")
 COURSE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 SIZE = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*([KMGT]?)(?:i?[Bo]?)?\s*$", re.IGNORECASE)
-KNOWN = {"cours", "promotion", "enseignants", "adresse", "port", "dossier", "inscription", "limites", "lti"}
-LIMITS = {"memoire", "processeurs", "inactivite_minutes"}
+KNOWN = {"cours", "promotion", "enseignants", "adresse", "port", "dossier", "inscription", "limites", "lti", "salle"}
+LIMITS = {"memoire", "processeurs", "inactivite_minutes", "demarrage_secondes"}
+ROOM = {"adresse", "port"}
 LTI = {"emetteur", "client_id", "url_autorisation", "url_jwks", "champ_identifiant"}
 
 
@@ -35,6 +36,7 @@ class Limits:
     memory_bytes: int = 2 * 1024**3
     cpus: float = 1.0
     idle_seconds: int = 3600
+    start_seconds: int = 120
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,8 @@ class HubSettings:
     open_signup: bool = True
     limits: Limits = field(default_factory=Limits)
     lti: dict[str, str] | None = None
+    room_ip: str = "127.0.0.1"  # the DPC room started from the hub (« [salle] »): where participants connect
+    room_port: int = 8870
 
     @property
     def exchange(self) -> Path:
@@ -140,11 +144,27 @@ def load(path: Path) -> HubSettings:
                 problems.append(f"[lti] « {key} » manque.")
             for key in sorted(set(lti) - LTI):
                 problems.append(f"[lti] « {key} » : réglage inconnu.")
+    room = data.get("salle", {})
+    room_ip, room_port = ip, 8870
+    if not isinstance(room, dict):
+        problems.append("« salle » : section [salle] attendue.")
+    else:
+        for key in sorted(set(room) - ROOM):
+            problems.append(f"[salle] « {key} » : réglage inconnu (possibles : {', '.join(sorted(ROOM))}).")
+        room_ip = room.get("adresse", ip)
+        if not isinstance(room_ip, str) or not room_ip:
+            problems.append(f"[salle] « adresse » : adresse d'écoute attendue, par exemple « 0.0.0.0 » "
+                            f"(valeur lue : {room_ip!r}).")
+        room_port = room.get("port", 8870)
+        if not isinstance(room_port, int) or isinstance(room_port, bool) or not 1 <= room_port <= 65535 or \
+                isinstance(port, int) and port <= room_port <= port + 4:
+            problems.append(f"[salle] « port » : nombre entre 1 et 65535, hors des ports du hub (port à port+4) attendu "
+                            f"(valeur lue : {room_port!r}).")
     if problems:
         raise UserError(f"{path.name} : réglages à corriger :\n" + "\n".join(f"  - {p}" for p in problems))
     return HubSettings(path=path.resolve(), course_id=course, roster=roster_path, teachers=tuple(teachers), ip=ip,
                        port=port, data_dir=(base / folder).resolve(), open_signup=signup == "ouverte", limits=limits,
-                       lti=lti)
+                       lti=lti, room_ip=room_ip, room_port=room_port)
 
 
 def _limits(section: object, problems: list[str]) -> Limits:
@@ -171,4 +191,9 @@ def _limits(section: object, problems: list[str]) -> Limits:
     if not isinstance(idle, int) or isinstance(idle, bool) or idle < 1:
         problems.append(f"[limites] « inactivite_minutes » : nombre entier de minutes attendu (valeur lue : {idle!r}).")
         idle = default.idle_seconds // 60
-    return Limits(memory_bytes=memory, cpus=float(cpus), idle_seconds=idle * 60)
+    start = section.get("demarrage_secondes", default.start_seconds)
+    if not isinstance(start, int) or isinstance(start, bool) or start < 30:
+        problems.append(f"[limites] « demarrage_secondes » : nombre entier de secondes, 30 au moins, attendu "
+                        f"(valeur lue : {start!r}).")
+        start = default.start_seconds
+    return Limits(memory_bytes=memory, cpus=float(cpus), idle_seconds=idle * 60, start_seconds=start)

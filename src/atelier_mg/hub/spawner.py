@@ -115,6 +115,7 @@ class AtelierSpawner(LocalProcessSpawner):
     use_cgroups = Unicode("auto", help="auto, yes, no").tag(config=True)
     teachers = List(Unicode(), help="hub user names of the teachers (formgrader)").tag(config=True)
     teacher_read_write = List(Unicode(), help="folders a teacher also writes (the course, the gradebook)").tag(config=True)
+    teacher_course = Unicode("", help="the course folder, bound read-write at ~/cours for a teacher").tag(config=True)
     teacher_environment = Dict(help="environment added for a teacher (the gradebook)").tag(config=True)
     jupyter_config = Unicode(help="folder holding interne/ and enseignant/ (Jupyter configs)").tag(config=True)
     carnet = Unicode(help="notebook copied once into each intern's home (their own carnet)").tag(config=True)
@@ -175,11 +176,17 @@ class AtelierSpawner(LocalProcessSpawner):
         entry = self._unix()
         home = self._home()
         self._first_files(entry)
-        wrapped = ["bwrap", "--die-with-parent", *bwrap_args(
-            read_only_paths([Path(p) for p in self.read_only]),
-            [home] + [Path(p) for p in self.read_write] + [Path(p) for p in self.teacher_read_write if self._teacher()]),
-            "--chdir", str(home), "--", "setpriv", f"--reuid={entry.pw_uid}", f"--regid={entry.pw_gid}",
-            "--init-groups", "--no-new-privs", "--"]
+        binds = bwrap_args(read_only_paths([Path(p) for p in self.read_only]),
+                           [home] + [Path(p) for p in self.read_write]
+                           + [Path(p) for p in self.teacher_read_write if self._teacher()])
+        if self._teacher() and self.teacher_course:
+            mount = home / "cours"
+            mount.mkdir(exist_ok=True)
+            os.chown(mount, entry.pw_uid, entry.pw_gid)
+            binds += ["--bind", self.teacher_course, str(mount)]
+        wrapped = ["bwrap", "--die-with-parent", *binds,
+                   "--chdir", str(home), "--", "setpriv", f"--reuid={entry.pw_uid}", f"--regid={entry.pw_gid}",
+                   "--init-groups", "--no-new-privs", "--"]
         original = list(self.cmd)
         self.cmd = wrapped + original
         try:
