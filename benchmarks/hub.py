@@ -6,7 +6,11 @@ the spawn time is request → the intern's JupyterLab answering through the prox
 intern starts one kernel (what opening a notebook does). Memory: each intern's cgroup
 (``memory.usage_in_bytes``: server, kernel, page cache of their files), and the hub + proxy + services.
 
-Usage (as root) : .venv/bin/python benchmarks/hub.py [--internes 1 10 30]
+Two arrival patterns: the whole class at the same second (``--arrivees 0``, the worst case), and the class
+arriving over S seconds (``--arrivees S``, evenly spread: a class settling down). The hub's start timeout is
+raised for the measure (``--demarrage``), so that the figure is the time it took, not a timeout.
+
+Usage (as root) : .venv/bin/python benchmarks/hub.py [--internes 1 10 30] [--arrivees 0 120]
 """
 
 from __future__ import annotations
@@ -76,16 +80,21 @@ def cgroup_memory(names: list[str]) -> list[int]:
     return [int((CGROUP / n / "memory.usage_in_bytes").read_text()) for n in names if (CGROUP / n).exists()]
 
 
-def measure(n: int) -> dict:
+def measure(n: int, spread: float, start_seconds: int) -> dict:
     with tempfile.TemporaryDirectory(prefix="atelier-hub-bench-") as tmp:
         port = free_base_port()
         base = f"http://127.0.0.1:{port}"
         names = [f"interne{i:03d}" for i in range(n)]
         settings = make_hub_folder(Path(tmp), names, ["prof"], port)
+        settings.write_text(settings.read_text() + f"[limites]\ndemarrage_secondes = {start_seconds}\n")
         with running_hub(settings, port, Path(tmp) / "hub.log") as proc:
             sessions = {name: session(base, name) for name in names}
             with ThreadPoolExecutor(n) as pool:
-                times = list(pool.map(lambda name: spawn(base, sessions[name], name), names))
+                def arrive(k_name):
+                    time.sleep(spread * k_name[0] / max(n, 1))
+                    return spawn(base, sessions[k_name[1]], k_name[1])
+
+                times = list(pool.map(arrive, enumerate(names)))
             server_only = cgroup_memory(names)
             for name in names:
                 start_kernel(base, sessions[name], name)
@@ -93,20 +102,27 @@ def measure(n: int) -> dict:
             with_kernel = cgroup_memory(names)
             hub_rss = tree_rss(proc.pid)
     q = statistics.quantiles(times, n=20) if n > 1 else [times[0]] * 19
-    return {"n": n, "p50": statistics.median(times), "p95": q[18], "serveur": statistics.mean(server_only) / GIB,
+    return {"n": n, "arrivees": spread, "p50": statistics.median(times), "p95": q[18],
+            "serveur": statistics.mean(server_only) / GIB,
             "noyau": statistics.mean(with_kernel) / GIB, "total": (sum(with_kernel) + hub_rss) / GIB, "hub": hub_rss / GIB}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--internes", type=int, nargs="+", default=[1, 10, 30])
+    parser.add_argument("--arrivees", type=float, nargs="+", default=[0.0],
+                        help="secondes sur lesquelles la classe arrive (0 : tous à la même seconde)")
+    parser.add_argument("--demarrage", type=int, default=600, help="délai de démarrage accordé (s)")
     args = parser.parse_args()
     subprocess.run(["nproc"], check=False)
-    print("N | démarrage p50 | p95 | mémoire par interne (JupyterLab seul / + un noyau) | hub+proxy | total")
+    print("N | arrivées sur | démarrage p50 | p95 | mémoire par interne (JupyterLab seul / + un noyau) | hub+proxy | total")
     for n in args.internes:
-        r = measure(n)
-        print(f"{r['n']} | {r['p50']:.1f} s | {r['p95']:.1f} s | {r['serveur']:.2f} / {r['noyau']:.2f} Gio | "
-              f"{r['hub']:.2f} Gio | {r['total']:.2f} Gio", flush=True)
+        for spread in args.arrivees:
+            if n == 1 and spread > 0:
+                continue
+            r = measure(n, spread, args.demarrage)
+            print(f"{r['n']} | {r['arrivees']:.0f} s | {r['p50']:.1f} s | {r['p95']:.1f} s | {r['serveur']:.2f} / "
+                  f"{r['noyau']:.2f} Gio | {r['hub']:.2f} Gio | {r['total']:.2f} Gio", flush=True)
 
 
 if __name__ == "__main__":

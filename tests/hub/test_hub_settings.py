@@ -31,6 +31,7 @@ def test_the_example_file_is_valid_once_its_roster_exists(tmp_path):
     assert loaded.course_id == "atelier-mg" and loaded.teachers == ("dupont",)
     assert loaded.limits.memory_bytes == 2 * 1024**3 and loaded.limits.idle_seconds == 3600
     assert loaded.exchange == tmp_path / "donnees" / "echange"
+    assert (loaded.room_ip, loaded.room_port, loaded.limits.start_seconds) == ("0.0.0.0", 8870, 120)
 
 
 def test_defaults_and_relative_paths(tmp_path):
@@ -38,6 +39,7 @@ def test_defaults_and_relative_paths(tmp_path):
     assert loaded.ip == "127.0.0.1" and loaded.port == 8123 and loaded.open_signup
     assert loaded.roster == tmp_path / "promotion.csv"
     assert loaded.gradebook == f"sqlite:///{tmp_path / 'donnees' / 'notes' / 'gradebook.db'}"
+    assert (loaded.room_ip, loaded.room_port, loaded.limits.start_seconds) == ("127.0.0.1", 8870, 120)
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -51,6 +53,10 @@ def test_defaults_and_relative_paths(tmp_path):
     (GOOD + "[limites]\nprocesseurs = 0\n", "[limites] « processeurs » : nombre positif"),
     (GOOD + 'inscription = "libre"\n', "« inscription » : « ouverte » ou « validee »"),
     (GOOD + '[lti]\nemetteur = "https://moodle.exemple.fr"\n', "[lti] « client_id » manque"),
+    (GOOD + "[limites]\ndemarrage_secondes = 5\n", "[limites] « demarrage_secondes » : nombre entier de secondes, 30"),
+    (GOOD + "[salle]\nport = 8125\n", "[salle] « port » : nombre entre 1 et 65535, hors des ports du hub"),
+    (GOOD + '[salle]\nadresse = ""\n', "[salle] « adresse » : adresse d'écoute attendue"),
+    (GOOD + "[salle]\nplaces = 30\n", "[salle] « places » : réglage inconnu"),
 ])
 def test_each_mistake_is_named_in_french(tmp_path, text, expected):
     with pytest.raises(UserError) as err:
