@@ -113,8 +113,9 @@ def test_simulator_widget_recomputes_when_inputs_change():
 
 def test_stacked_layout_puts_the_counts_under_the_squares_for_phones():
     wide, narrow = ecology.chart().to_dict(), ecology.chart(stacked=True).to_dict()
-    assert "hconcat" in wide and "vconcat" in narrow
-    assert narrow["vconcat"] == wide["hconcat"] and narrow["params"] == wide["params"]
+    # Both end with the (invisible) text alternative; the squares and the list are side by side or stacked.
+    assert narrow["vconcat"][:2] == wide["vconcat"][0]["hconcat"] and narrow["params"] == wide["params"]
+    assert narrow["vconcat"][2] == wide["vconcat"][1] and narrow["vconcat"][2]["name"] == "atelier_alt"
 
 
 def test_chart_header_names_each_study_denominator_not_inhabitants():
