@@ -24,6 +24,7 @@ MAX_MONTHS = 120
 
 # Territories a trainee meets, offered as presets: illustrative sizes kept in data/ with their origin.
 TERRITORIES_DATASET = "ecologie_territoires"
+WRAP = 46  # characters per line of the count list on a phone
 
 
 class SimulationError(ValueError):
@@ -245,8 +246,13 @@ def chart(
     swatches = base.mark_square(size=120, aria=False).encode(
         y=alt.Y("ordre:O", axis=None), x=alt.value(0), color=colour
     )
-    lines = base.mark_text(align="left", fontSize=12, dx=12).encode(
-        y=alt.Y("ordre:O", axis=None), x=alt.value(0), text="ligne:N", description=alt.Description("ligne:N")
+    # On a phone (stacked), a long line goes on two lines (cut at the last space before WRAP characters).
+    cut = f"lastindexof(substring(datum.ligne, 0, {WRAP}), ' ')"
+    lines = base.transform_calculate(vue=(
+        f"length(datum.ligne) <= {WRAP} ? datum.ligne : [substring(datum.ligne, 0, {cut}), "
+        f"substring(datum.ligne, {cut} + 1)]" if stacked else "datum.ligne"
+    )).mark_text(align="left", fontSize=12, dx=12).encode(
+        y=alt.Y("ordre:O", axis=None), x=alt.value(0), text="vue:N", description=alt.Description("ligne:N")
     )
     # The text alternative: the words of :func:`describe`, one piece per level, joined with spaces by the page.
     alternative = base.transform_joinaggregate(dernier="max(ordre)").transform_calculate(
@@ -255,7 +261,9 @@ def chart(
     ).transform_calculate(morceau=_describe_piece()).mark_text(fontSize=0, opacity=0, aria=False).encode(
         text="morceau:N", x=alt.value(0), y=alt.value(0), order=alt.Order("ordre:Q")
     ).properties(name="atelier_alt", width=1, height=1)
-    listing = alt.layer(unit, swatches, lines).properties(width=360, height=220)
+    rows_most = int(rows.groupby("jeu").size().max())
+    listing = alt.layer(unit, swatches, lines).properties(
+        width=320 if stacked else 360, height=max(220, 32 * rows_most) if stacked else 220)
     # A named view keeps its name only as a direct member of a concatenation (Altair renames named layers).
     body = [squares, listing, alternative] if stacked else [alt.hconcat(squares, listing), alternative]
 
