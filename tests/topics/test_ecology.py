@@ -113,8 +113,13 @@ def test_simulator_widget_recomputes_when_inputs_change():
 
 def test_stacked_layout_puts_the_counts_under_the_squares_for_phones():
     wide, narrow = ecology.chart().to_dict(), ecology.chart(stacked=True).to_dict()
-    assert "hconcat" in wide and "vconcat" in narrow
-    assert narrow["vconcat"] == wide["hconcat"] and narrow["params"] == wide["params"]
+    # Both end with the (invisible) text alternative; the squares and the list are side by side or stacked.
+    assert narrow["vconcat"][0] == wide["vconcat"][0]["hconcat"][0] and narrow["params"] == wide["params"]
+    # On a phone the list is narrower and its long lines are cut in two at a space, never lost.
+    listing = narrow["vconcat"][1]
+    assert listing["width"] <= 320 and "lastindexof" in json.dumps(listing)
+    assert "lastindexof" not in json.dumps(wide["vconcat"][0]["hconcat"][1])
+    assert narrow["vconcat"][2] == wide["vconcat"][1] and narrow["vconcat"][2]["name"] == "atelier_alt"
 
 
 def test_chart_header_names_each_study_denominator_not_inhabitants():

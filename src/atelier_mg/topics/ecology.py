@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import altair as alt
 import pandas as pd
 
-from ..core import data, ui
+from ..core import charts, data, ui
 from ..core.formatting import format_count, format_range, format_ranges
 
 SCHEMA = "ecologie"
@@ -24,6 +24,7 @@ MAX_MONTHS = 120
 
 # Territories a trainee meets, offered as presets: illustrative sizes kept in data/ with their origin.
 TERRITORIES_DATASET = "ecologie_territoires"
+WRAP = 46  # characters per line of the count list on a phone
 
 
 class SimulationError(ValueError):
@@ -58,6 +59,12 @@ def territories() -> dict[str, int]:
         f"{r.territoire} ({format_count(r.population)}, {r.statut})": int(r.population)
         for r in table.itertuples()
     }
+
+
+def study_name(name: str) -> str:
+    """Short name of a study (« Laporte 2024 »), as the sentences and the study selector write it."""
+    ds = data.load(name)
+    return ds.meta.get("etude", ds.name)
 
 
 def simulate(levels: pd.DataFrame, population: int, months: int = 1) -> pd.DataFrame:
@@ -125,9 +132,23 @@ def _chart_rows(names: list[str]) -> pd.DataFrame:
         ds = data.load(name)
         t = ds.table.sort_values("ordre").copy()
         t["jeu"] = name
-        t["etude"] = ds.meta.get("etude", ds.title)
+        t["etude"] = study_name(name)
         frames.append(t[["jeu", "etude", "ordre", "code", "niveau", "pour_1000_min", "pour_1000_max"]])
     return pd.concat(frames, ignore_index=True)
+
+
+def _describe_piece() -> str:
+    """One level's share of :func:`describe`, as a Vega expression (the page joins the pieces with spaces)."""
+    count = charts.vega_count
+    low, high = "datum.par_mois_min", "datum.par_mois_max"
+    number = f"({charts.vega_round(low)} == {charts.vega_round(high)} ? {count(low)} : {count(low)} + ' à ' + {count(high)})"
+    end = ("(mois > 1 ? ' Sur ' + mois + ' mois, multipliez par ' + mois + ' pour obtenir des personnes-mois '"
+           " + '(une même personne peut être comptée plusieurs mois).' : '')")
+    return (
+        f"datum.ordre == 1 ? \"D'après \" + datum.etude + ', sur ' + {count('population')} + ' ' + datum.niveau"
+        f" + \" au cours d'un mois moyen :\" : {number} + ' ' + datum.niveau"
+        f" + (datum.ordre == datum.dernier ? '.' + {end} : ' ;')"
+    )
 
 
 def chart(
@@ -137,7 +158,7 @@ def chart(
     interactive: bool = False,
     datasets: list[str] | None = None,
     stacked: bool = False,
-) -> alt.HConcatChart | alt.VConcatChart:
+) -> alt.VConcatChart:
     """Nested-squares picture and count list of one dataset.
 
     With ``interactive=True`` the population, duration and study are inputs bound in the
@@ -225,13 +246,29 @@ def chart(
     swatches = base.mark_square(size=120, aria=False).encode(
         y=alt.Y("ordre:O", axis=None), x=alt.value(0), color=colour
     )
-    lines = base.mark_text(align="left", fontSize=12, dx=12).encode(
-        y=alt.Y("ordre:O", axis=None), x=alt.value(0), text="ligne:N", description=alt.Description("ligne:N")
+    # On a phone (stacked), a long line goes on two lines (cut at the last space before WRAP characters).
+    cut = f"lastindexof(substring(datum.ligne, 0, {WRAP}), ' ')"
+    lines = base.transform_calculate(vue=(
+        f"length(datum.ligne) <= {WRAP} ? datum.ligne : [substring(datum.ligne, 0, {cut}), "
+        f"substring(datum.ligne, {cut} + 1)]" if stacked else "datum.ligne"
+    )).mark_text(align="left", fontSize=12, dx=12).encode(
+        y=alt.Y("ordre:O", axis=None), x=alt.value(0), text="vue:N", description=alt.Description("ligne:N")
     )
-    listing = alt.layer(unit, swatches, lines).properties(width=360, height=220)
+    # The text alternative: the words of :func:`describe`, one piece per level, joined with spaces by the page.
+    alternative = base.transform_joinaggregate(dernier="max(ordre)").transform_calculate(
+        par_mois_min="datum.pour_1000_min * (population / 1000)",
+        par_mois_max="datum.pour_1000_max * (population / 1000)",
+    ).transform_calculate(morceau=_describe_piece()).mark_text(fontSize=0, opacity=0, aria=False).encode(
+        text="morceau:N", x=alt.value(0), y=alt.value(0), order=alt.Order("ordre:Q")
+    ).properties(name="atelier_alt", width=1, height=1)
+    rows_most = int(rows.groupby("jeu").size().max())
+    listing = alt.layer(unit, swatches, lines).properties(
+        width=320 if stacked else 360, height=max(220, 32 * rows_most) if stacked else 220)
+    # A named view keeps its name only as a direct member of a concatenation (Altair renames named layers).
+    body = [squares, listing, alternative] if stacked else [alt.hconcat(squares, listing), alternative]
 
     return (
-        (alt.vconcat if stacked else alt.hconcat)(squares, listing)
+        alt.vconcat(*body)
         .add_params(p_pop, p_months, p_jeu)
         .properties(
             description=(
@@ -253,7 +290,7 @@ def simulator(dataset: str = DEFAULT_DATASET, population: int = 60_000, months: 
     import ipywidgets as w
 
     names = data.available(SCHEMA)
-    options = [(data.load(n).meta.get("etude", n), n) for n in names]
+    options = [(study_name(n), n) for n in names]
     study = w.Dropdown(options=options, value=dataset, description="Étude", style={"description_width": "8em"})
     pop = w.IntSlider(
         value=population, min=1000, max=1_000_000, step=1000, description="Population",
@@ -295,7 +332,7 @@ def simulator(dataset: str = DEFAULT_DATASET, population: int = 60_000, months: 
         message.value = ""
         # Text alternative of the chart, read again by screen readers each time it changes.
         description.value = (
-            f"<p aria-live='polite'>{describe(result, pop.value, dur.value, ds.meta.get('etude', ds.name))}</p>"
+            f"<p aria-live='polite'>{describe(result, pop.value, dur.value, study_name(study.value))}</p>"
         )
         table.value = (
             summary_table(result, dur.value).to_html(index=False, border=0, classes="atelier-table")

@@ -79,11 +79,14 @@ def test_the_vega_formulas_are_the_python_model():
         for name, expr in biases.expressions(p, bound).items():
             setattr(datum, name, eval(expr, {"__builtins__": {}}, env))  # noqa: S307 (our own formulas)
         o = biases.simulate(p)
-        assert math.isclose(datum.cas_avec, o.screened.cases) and math.isclose(datum.dc_avec, o.screened.deaths)
-        assert math.isclose(datum.vie_sans / datum.cas_sans, o.unscreened.survival)
-        assert math.isclose(datum.vie_dep / datum.cas_dep, o.screen_detected.survival)
-        assert math.isclose(datum.vie_int / datum.cas_int, o.interval.survival)
-        assert math.isclose(datum.sur, o.overdiagnosed)
+        # Equal to the last bit, not merely close: the page rounds these floats and must print Python's numbers
+        # (a count of 22.5 written 22 by one and 23 by the other would break the parity of the text alternative).
+        assert (datum.cas_avec, datum.dc_avec, datum.vie_avec) == (o.screened.cases, o.screened.deaths, o.screened.alive)
+        assert (datum.cas_sans, datum.dc_sans, datum.vie_sans) == (
+            o.unscreened.cases, o.unscreened.deaths, o.unscreened.alive)
+        assert (datum.cas_dep, datum.vie_dep) == (o.screen_detected.cases, o.screen_detected.alive)
+        assert (datum.cas_int, datum.vie_int) == (o.interval.cases, o.interval.alive)
+        assert datum.sur == o.overdiagnosed
 
 
 def test_text_alternative_says_no_death_is_avoided():
@@ -118,3 +121,16 @@ def test_simulator_scenario_switches_the_text_alternative():
     assert "décès évités" in text.value and "aucun décès" not in text.value
     choose.value = "aucun"
     assert "la survie ne change pas" in text.value
+
+
+def test_the_chart_writes_its_sentence_under_the_bars_for_a_phone():
+    spec = biases.chart(interactive=True).to_dict()
+    alternative = spec["vconcat"][-1]
+    assert alternative["name"] == "atelier_alt" and alternative["mark"]["type"] == "text"
+    sentence = alternative["transform"][-1]["calculate"]
+    # The words of describe() are in the expression, the numbers come from the bound parameters.
+    for words in ("personnes dans chaque groupe, la survie à 5 ans", "pour les cancers trouvés par le dépistage",
+                  "Les décès par ce cancer passent de", "entièrement à cause des biais", "non calculable"):
+        assert words in sentence
+    # Panels one under the other, none wider than a phone's screen.
+    assert all(panel.get("width", 0) <= 200 for panel in spec["vconcat"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from types import SimpleNamespace
 
 import pytest
 
@@ -88,3 +89,35 @@ def test_simulator_disables_overdiagnosis_for_diagnostic_tests():
     assert slider.disabled and slider.value == 0 and "Test diagnostique" in text.value
     ui.children[0].value = "population_generale"
     assert not slider.disabled and text.value.startswith("<p role='status'>Dépistage")
+
+
+@pytest.mark.parametrize("values", [
+    (10_000, 0.5, 0.005, 0.9, 0.95, 0.1), (5_000, 0.37, 0.013, 0.835, 0.995, 0.25), (100, 1, 0, 0.5, 1, 0),
+])
+def test_the_vega_fields_are_the_python_cascade_to_the_last_bit(values):
+    s = screening.Scenario(*values)
+    r = screening.cascade(s)
+    names = ("population", "participation", "prevalence", "sensibilite", "specificite", "surdiagnostic")
+    env = dict(zip(names, values, strict=True))
+    datum = SimpleNamespace()
+    env["datum"] = datum
+    for name, expr in screening.vega_fields(True).items():
+        setattr(datum, name, eval(expr, {"__builtins__": {}}, env))  # noqa: S307 (our own formulas)
+    # Exactly equal: the page rounds these floats half to even and must print the numbers of describe().
+    assert (datum.screened, datum.diseased, datum.healthy) == (r.screened, r.diseased, r.healthy)
+    assert (datum.tp, datum.fn, datum.fp, datum.tn) == (r.true_positives, r.false_negatives, r.false_positives,
+                                                         r.true_negatives)
+    assert (datum.positives, datum.over) == (r.positives, r.overdiagnosed)
+
+
+def test_the_chart_names_its_text_alternative_and_fits_a_phone():
+    spec = screening.chart(screening.preset_scenario("population_generale"), interactive=True).to_dict()
+    alternative = spec["vconcat"][-1]
+    assert alternative["name"] == "atelier_alt"
+    sentence = alternative["transform"][-1]["calculate"]
+    assert "personnes sans symptôme invitées" in sentence and "des cas détectés sont des surdiagnostics" in sentence
+    # A diagnostic test: the sentence says there is no overdiagnosis and never reads the (absent) parameter.
+    diagnostic = screening.chart(screening.preset_scenario("hopital"), interactive=True).to_dict()["vconcat"][-1]
+    text = diagnostic["transform"][-1]["calculate"]
+    assert "Il n'y a pas de surdiagnostic" in text and "surdiagnostic)" not in text and "Dépistage" not in text
+    assert all(panel["width"] <= 340 for panel in spec["vconcat"][:2])

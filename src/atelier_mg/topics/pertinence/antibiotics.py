@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import altair as alt
 import pandas as pd
 
-from ...core import data, ui
+from ...core import charts, data, ui
 from ...core.formatting import format_count, french_number
 
 RESULTS = ("Antibiotiques prescrits", "Infections non traitées", "Antibiotiques sans infection")
@@ -157,42 +157,6 @@ def outcomes_chart(outcomes: list[Outcome]) -> alt.LayerChart:
                              "sans infection bactérienne pour chaque stratégie.")
 
 
-def static_chart(n: int = 1000, prevalence: float = 0.2, sensitivity: float = 0.9, specificity: float = 0.95):
-    """Empirical vs test-guided strategy, recomputed in the page (Vega-Lite parameters), for the static book."""
-    params = [
-        alt.param(name="n", value=n, bind=alt.binding_range(min=100, max=10_000, step=100, name="Patients : ")),
-        alt.param(name="prev", value=prevalence, bind=alt.binding_range(min=0, max=1, step=0.01, name="Prévalence : ")),
-        alt.param(name="se", value=sensitivity, bind=alt.binding_range(min=0.5, max=1, step=0.01, name="Sensibilité : ")),
-        alt.param(name="sp", value=specificity, bind=alt.binding_range(min=0.5, max=1, step=0.01, name="Spécificité : ")),
-    ]
-    rows = pd.DataFrame([
-        {"strategie": s, "resultat": r, "k": f"{i}{j}"}
-        for i, s in enumerate([STRATEGIES["empirique"], STRATEGIES["test"]])
-        for j, r in enumerate(RESULTS)
-    ])
-    expr = {
-        "00": "n", "01": "0", "02": "n * (1 - prev)",
-        "10": "n * prev * se + n * (1 - prev) * (1 - sp)", "11": "n * prev * (1 - se)", "12": "n * (1 - prev) * (1 - sp)",
-    }
-    value = " : ".join(f"datum.k == '{k}' ? {e}" for k, e in expr.items()) + " : 0"
-    # The label names what the bar counts: colour is not the only carrier of meaning.
-    base = alt.Chart(rows).transform_calculate(
-        patients=value, etiquette="format(datum.patients, ',.0f') + ' (' + lower(datum.resultat) + ')'")
-    bars = base.mark_bar().encode(
-        y=alt.Y("strategie:N", title=None, axis=alt.Axis(labelLimit=300)),
-        yOffset="resultat:N",
-        x=alt.X("patients:Q", title="Patients"),
-        color=alt.Color("resultat:N", legend=alt.Legend(orient="bottom", title=None), scale=RESULT_COLOURS),
-    )
-    labels = base.mark_text(align="left", dx=3, fontSize=11).encode(
-        y=alt.Y("strategie:N"), yOffset="resultat:N", x="patients:Q", text="etiquette:N")
-    return alt.layer(bars, labels).add_params(*params).properties(
-        width=420, height=alt.Step(14), title="Tester ou traiter ?",
-        description="Pour des patients consultant pour une infection possiblement bactérienne : antibiotiques prescrits, "
-                    "infections non traitées et antibiotiques sans infection, sans test ou avec un test rapide.",
-    ).configure_view(stroke=None)
-
-
 # -- trajectory of prescriptions ---------------------------------------------------------------------
 
 def national_figures() -> dict[str, float]:
@@ -238,8 +202,59 @@ def reduction_to_reach(target_fraction: float, years: int) -> float:
     return 1 - target_fraction ** (1 / years)
 
 
-def trajectory_chart(annual_reduction: float = 0.05, interactive: bool = False) -> alt.LayerChart:
-    """Index of prescriptions (base 100 in 2024) against the convention's targets and SpF's national target."""
+def _index(value: float) -> str:
+    return f"{value:.1f}".replace(".", ",")
+
+
+def describe_trajectory(annual_reduction: float) -> str:
+    """Text alternative of :func:`trajectory_chart`: the index in 2025, 2027 and 2030, and whether each target is met."""
+    t = trajectory(annual_reduction).set_index("annee")
+    row25, row27, last = t.loc[2025], t.loc[2027], t.iloc[-1]
+
+    def met(value: float, target: float, feminine: bool = False) -> str:
+        return ("atteint" if value <= target else "non atteint") + ("e" if feminine else "")
+
+    return (
+        f"Avec une baisse de {format_count(100 * annual_reduction)}\u202f% par an, l'indice des prescriptions "
+        f"d'antibiotiques (base 100 en {t.index[0]}) serait de {_index(row25.prescriptions)} en 2025 (objectif de la "
+        f"convention : {_index(row25.objectif)}, {met(row25.prescriptions, row25.objectif)}), de "
+        f"{_index(row27.prescriptions)} en 2027 (objectif de la convention : {_index(row27.objectif)}, "
+        f"{met(row27.prescriptions, row27.objectif)} ; cible nationale de Santé publique France : "
+        f"{_index(row27.cible_nationale)}, {met(row27.prescriptions, row27.cible_nationale, True)}) et de "
+        f"{_index(last.prescriptions)} en {t.index[-1]}."
+    )
+
+
+def _trajectory_sentence() -> str:
+    """:func:`describe_trajectory` as a Vega expression of the ``baisse`` parameter (targets written in from ``data/``)."""
+    t = trajectory(0).set_index("annee")
+    start, end = int(t.index[0]), int(t.index[-1])
+    o25, o27, nat = (repr(float(v)) for v in (t.loc[2025, "objectif"], t.loc[2027, "objectif"], t.loc[2027, "cible_nationale"]))
+
+    def index(year: int) -> str:
+        return f"(100.0 * pow(1 - baisse, {year - start}))"
+
+    def met(value: str, target: str, feminine: bool = False) -> str:
+        e = "e" if feminine else ""
+        return f"({value} <= {target} ? 'atteint{e}' : 'non atteint{e}')"
+
+    def fmt(x: str) -> str:
+        return f"format({x}, '.1f')"
+
+    return (
+        f"'Avec une baisse de ' + {charts.vega_count('100 * baisse')} + \"\u202f% par an, l'indice des prescriptions "
+        f"d'antibiotiques (base 100 en {start}) serait de \" + {fmt(index(2025))} + ' en 2025 (objectif de la convention : ' "
+        f"+ {fmt(o25)} + ', ' + {met(index(2025), o25)} + '), de ' + {fmt(index(2027))} + ' en 2027 (objectif de la "
+        f"convention : ' + {fmt(o27)} + ', ' + {met(index(2027), o27)} + ' ; cible nationale de Santé publique France : ' "
+        f"+ {fmt(nat)} + ', ' + {met(index(2027), nat, True)} + ') et de ' + {fmt(index(end))} + ' en {end}.'"
+    )
+
+
+def trajectory_chart(annual_reduction: float = 0.05, interactive: bool = False) -> alt.VConcatChart:
+    """Index of prescriptions (base 100 in 2024) against the convention's targets and SpF's national target.
+
+    Under it, the sentence of :func:`describe_trajectory` (text alternative); 340 px wide for a phone.
+    """
     fig = national_figures()
     bind = {"bind": alt.binding_range(min=0, max=0.3, step=0.01, name="Baisse annuelle : ")} if interactive else {}
     red = alt.param(name="baisse", value=annual_reduction, **bind)
@@ -247,14 +262,15 @@ def trajectory_chart(annual_reduction: float = 0.05, interactive: bool = False) 
         prescriptions="100 * pow(1 - baisse, datum.annee - 2024)")
     line = years.mark_line(point=True, color="#1b6ca8").encode(
         x=alt.X("annee:O", title="Année", axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("prescriptions:Q", title="Prescriptions (indice 100 en 2024)", scale=alt.Scale(domain=[40, 105])),
+        y=alt.Y("prescriptions:Q", title="Indice (100 en 2024)", scale=alt.Scale(domain=[40, 105])),
         tooltip=[alt.Tooltip("annee:O", title="Année"), alt.Tooltip("prescriptions:Q", title="Indice", format=".1f")])
+    goals = [f"{fig[k]:+.0f}\u202f%".replace("-", "−") for k in ("objectif_2025", "objectif_2027")]
     targets = pd.DataFrame({
         "annee": [2025, 2027, 2027],
         "indice": [100 + fig["objectif_2025"], 100 + fig["objectif_2027"], national_target_index()],
-        "libelle": [f"convention {fig['objectif_2025']:+.0f}\u202f%".replace("-", "−"),
-                    f"convention {fig['objectif_2027']:+.0f}\u202f%".replace("-", "−"),
-                    f"cible nationale ({national_target():.0f} pour 1 000)"],
+        "libelle": [*goals, "cible nationale"],
+        "detail": [f"convention {goals[0]}", f"convention {goals[1]}",
+                   f"cible nationale ({national_target():.0f} pour 1 000)"],
         "source": ["convention 2024", "convention 2024", "Santé publique France"],
     })
     t = alt.Chart(targets)
@@ -264,20 +280,24 @@ def trajectory_chart(annual_reduction: float = 0.05, interactive: bool = False) 
         shape=alt.Shape("source:N", scale=alt.Scale(domain=["convention 2024", "Santé publique France"],
                                                     range=["diamond", "square"]),
                         legend=alt.Legend(title="Objectif", orient="bottom")),
-        tooltip=[alt.Tooltip("libelle:N", title="Objectif"), alt.Tooltip("indice:Q", title="Indice", format=".1f")])
-    # The two 2027 targets almost coincide: the national label goes above, the convention's below.
+        tooltip=[alt.Tooltip("detail:N", title="Objectif"), alt.Tooltip("indice:Q", title="Indice", format=".1f")])
+    # The two 2027 targets almost coincide: the national label goes to the left, the convention's to the right.
     tlabels = t.transform_filter("datum.source == 'convention 2024'").mark_text(
         dx=10, dy=8, align="left", color="#b2182b").encode(x="annee:O", y="indice:Q", text="libelle:N")
     nlabel = t.transform_filter("datum.source != 'convention 2024'").mark_text(
-        dx=10, dy=-10, align="left", color="#b2182b").encode(x="annee:O", y="indice:Q", text="libelle:N")
-    return alt.layer(line, marks, tlabels, nlabel).add_params(red).properties(
-        width=460, height=260, title="Trajectoire des prescriptions d'antibiotiques",
+        dx=-10, dy=-2, align="right", color="#b2182b").encode(x="annee:O", y="indice:Q", text="libelle:N")
+    chart = alt.layer(line, marks, tlabels, nlabel).properties(
+        width=255, height=220, title=alt.TitleParams("Trajectoire des prescriptions d'antibiotiques", fontSize=13))
+    # Text alternative (see core/charts): a named view keeps its name only as a direct member of a concatenation.
+    alternative = alt.Chart(pd.DataFrame({"k": [0]})).transform_calculate(phrase=_trajectory_sentence()).mark_text(
+        fontSize=0, opacity=0, aria=False).encode(text="phrase:N", x=alt.value(0), y=alt.value(0)).properties(
+        name="atelier_alt", width=1, height=1)
+    return alt.vconcat(chart, alternative).add_params(red).properties(
         description="Courbe de l'indice des prescriptions d'antibiotiques de 2024 à 2030 selon une baisse annuelle "
-                    f"constante (curseur), avec les objectifs de la convention 2024 (losanges : "
-                    f"{targets.libelle[0].removeprefix('convention ')} en 2025, "
-                    f"{targets.libelle[1].removeprefix('convention ')} en 2027) et la cible nationale de Santé publique "
-                    f"France pour 2027 (carré, indice {french_number(round(national_target_index(), 1))}). "
-                    "La moyenne européenne, exprimée en consommation, "
+                    f"constante (curseur), avec les objectifs de la convention 2024 (losanges : {goals[0]} en 2025, "
+                    f"{goals[1]} en 2027) et la cible nationale de Santé publique "
+                    f"France pour 2027 (carré, indice {french_number(round(national_target_index(), 1))}) ; la phrase "
+                    "sous le graphique donne les valeurs. La moyenne européenne, exprimée en consommation, "
                     "n'est pas tracée sur cet indice de prescriptions.",
     ).configure_view(stroke=None)
 

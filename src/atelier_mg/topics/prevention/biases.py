@@ -26,7 +26,7 @@ from dataclasses import dataclass, replace
 import altair as alt
 import pandas as pd
 
-from ...core import ui
+from ...core import charts, ui
 from ...core.formatting import format_count
 from ...core.parameters import bound_problems, parameter_table
 
@@ -199,8 +199,9 @@ def expressions(p: Biases, bound: tuple[str, ...] = ()) -> dict[str, str]:
         "n_l": f"{v['population']} * {v['incidence']} * {v['slow_share']}",
         "s_r": f"datum.n_r * {v['detection_fast']}",
         "s_l": f"datum.n_l * min(1, {v['detection_fast']} * {v['sojourn_ratio']})",
-        "c_r": "datum.n_r - datum.s_r",
-        "c_l": "datum.n_l - datum.s_l",
+        # Same operations, in the same order, as simulate(): the page's floats are Python's, bit for bit.
+        "c_r": f"datum.n_r * (1 - {v['detection_fast']})",
+        "c_l": f"datum.n_l * (1 - min(1, {v['detection_fast']} * {v['sojourn_ratio']}))",
         "sur": f"(datum.s_r + datum.s_l) * {v['overdiagnosis']} / (1 - {v['overdiagnosis']})",
     }
     fast = (v["lethality_fast"], v["median_survival_fast"])
@@ -210,7 +211,7 @@ def expressions(p: Biases, bound: tuple[str, ...] = ()) -> dict[str, str]:
     e["dc_sans"] = f"datum.n_r * {fast[0]} + datum.n_l * {slow[0]}"
     e["vie_sans"] = f"{alive('datum.n_r', *fast, v['horizon'])} + {alive('datum.n_l', *slow, v['horizon'])}"
     e["cas_dep"] = "datum.s_r + datum.s_l + datum.sur"
-    e["dc_dep"] = f"(datum.s_r * {fast[0]} + datum.s_l * {slow[0]}) * (1 - {v['benefit']})"
+    e["dc_dep"] = f"datum.s_r * {fast[0]} * (1 - {v['benefit']}) + datum.s_l * {slow[0]} * (1 - {v['benefit']})"
     e["vie_dep"] = (f"{alive('datum.s_r', *fast, early, v['benefit'])} + "
                     f"{alive('datum.s_l', *slow, early, v['benefit'])} + datum.sur")
     e["cas_int"] = "datum.c_r + datum.c_l"
@@ -222,15 +223,42 @@ def expressions(p: Biases, bound: tuple[str, ...] = ()) -> dict[str, str]:
     return e
 
 
+def sentence(p: Biases, bound: tuple[str, ...] = ()) -> str:
+    """:func:`describe` as a Vega expression over the fields of :func:`expressions` (``datum.<name>``)."""
+    count, rnd = charts.vega_count, charts.vega_round
+    population = CODES["population"] if CODES["population"] in bound else repr(float(p.population))
+
+    def pct(key: str) -> str:
+        return (f"(datum.cas_{key} > 0 ? format(datum.vie_{key} / datum.cas_{key} * 100, '.1f') + '\u202f%' "
+                ": 'non calculable')")
+
+    def survival(key: str) -> str:
+        return f"(datum.cas_{key} > 0 ? datum.vie_{key} / datum.cas_{key} : 0)"
+
+    avoided = f"({rnd('datum.dc_sans')} - {rnd('datum.dc_avec')})"
+    verdict = (f"({avoided} != 0 ? {count(avoided)} + ' décès évités' : {survival('avec')} - {survival('sans')} > 0.0005 "
+               "? \"aucun décès évité ; la survie s'améliore pourtant, entièrement à cause des biais\" "
+               ": 'aucun décès évité, et la survie ne change pas')")
+    over = f"{count('datum.sur')} + ({rnd('datum.sur')} > 1 ? ' surdiagnostics' : ' surdiagnostic')"
+    return (
+        f"'Pour ' + {count(population)} + ' personnes dans chaque groupe, la survie à {p.horizon:g} ans après le "
+        f"diagnostic passe de ' + {pct('sans')} + ' sans dépistage à ' + {pct('avec')} + ' avec dépistage (' + "
+        f"{pct('dep')} + ' pour les cancers trouvés par le dépistage, ' + {pct('int')} + ' pour ceux révélés par des "
+        f"symptômes entre deux examens). Les cancers diagnostiqués passent de ' + {count('datum.cas_sans')} + ' à ' + "
+        f"{count('datum.cas_avec')} + ', dont ' + {over} + '. Les décès par ce cancer passent de ' + "
+        f"{count('datum.dc_sans')} + ' à ' + {count('datum.dc_avec')} + ' : ' + {verdict} + '.'"
+    )
+
+
 # ---------------------------------------------------------------------------
 # Chart: survival from diagnosis, deaths and cancers diagnosed, with and without screening,
 # computed from Vega parameters so that the same spec is interactive in the static book.
 
-_BARS = [  # (measure, key, label, arm)
-    ("survie", "sans", "Sans dépistage : tous les cancers", "Sans dépistage"),
-    ("survie", "avec", "Avec dépistage : tous les cancers", "Avec dépistage"),
-    ("survie", "dep", "Avec dépistage : cancers trouvés par le dépistage", "Avec dépistage"),
-    ("survie", "int", "Avec dépistage : cancers révélés entre deux examens", "Avec dépistage"),
+_BARS = [  # (measure, key, label — « | » starts a second line —, arm)
+    ("survie", "sans", "Sans dépistage :|tous les cancers", "Sans dépistage"),
+    ("survie", "avec", "Avec dépistage :|tous les cancers", "Avec dépistage"),
+    ("survie", "dep", "Avec dépistage : cancers|trouvés par le dépistage", "Avec dépistage"),
+    ("survie", "int", "Avec dépistage : cancers|révélés entre deux examens", "Avec dépistage"),
     ("deces", "sans", "Sans dépistage", "Sans dépistage"),
     ("deces", "avec", "Avec dépistage", "Avec dépistage"),
     ("cas", "sans", "Sans dépistage", "Sans dépistage"),
@@ -240,7 +268,10 @@ ARM_COLOURS = {"Sans dépistage": "#7f7f7f", "Avec dépistage": "#2166ac"}
 
 
 def chart(p: Biases | None = None, interactive: bool = False) -> alt.VConcatChart:
-    """Survival at the horizon, deaths and cancers diagnosed in both arms, and a sentence that sums them up."""
+    """Survival at the horizon, deaths and cancers diagnosed in both arms; under it, the sentence of :func:`describe`.
+
+    Sized for a 390-px phone: panels one under the other, axis labels on two lines.
+    """
     p = p or scenario("trois")
     table = parameters()
     sliders = [code for code in table.index if table.loc[code, "reglable"] == 1]
@@ -257,43 +288,39 @@ def chart(p: Biases | None = None, interactive: bool = False) -> alt.VConcatChar
         + (f"datum.vie_{k} / datum.cas_{k}" if m == "survie" else f"datum.{'dc' if m == 'deces' else 'cas'}_{k}")
         for m, k, _, _ in _BARS
     ) + " : 0"
-    base = alt.Chart(rows).transform_calculate(**exprs).transform_calculate(valeur=value)
+    base = alt.Chart(rows).transform_calculate(**exprs).transform_calculate(
+        valeur=value, groupe_lu="replace(datum.groupe, '|', ' ')")
     colour = alt.Color("bras:N", scale=alt.Scale(domain=list(ARM_COLOURS), range=list(ARM_COLOURS.values())),
                        legend=None)
 
     def panel(measure: str, title: str, fmt: str, x_title: str, domain: list[float] | None = None) -> alt.LayerChart:
         sub = base.transform_filter(f"datum.mesure == '{measure}'")
-        x = alt.X("valeur:Q", title=x_title, axis=alt.Axis(format=fmt),
+        x = alt.X("valeur:Q", title=x_title, axis=alt.Axis(format=fmt, tickCount=4),
                   scale=alt.Scale(domain=domain) if domain else alt.Undefined)
         order = [label for m, _, label, _ in _BARS if m == measure]
-        y = alt.Y("groupe:N", sort=order, title=None, axis=alt.Axis(labelLimit=380))
+        y = alt.Y("groupe:N", sort=order, title=None,
+                  axis=alt.Axis(labelLimit=165, labelFontSize=11, labelExpr="split(datum.label, '|')"))
         bars = sub.mark_bar().encode(x=x, y=y, color=colour, tooltip=[
-            alt.Tooltip("groupe:N", title="Groupe"), alt.Tooltip("valeur:Q", title=x_title, format=fmt)])
+            alt.Tooltip("groupe_lu:N", title="Groupe"), alt.Tooltip("valeur:Q", title=x_title, format=fmt)])
         labels = sub.mark_text(align="left", dx=4, fontSize=12).encode(x=x, y=y, text=alt.Text("valeur:Q", format=fmt))
-        return (bars + labels).properties(width=330, height=26 * len(rows[rows.mesure == measure]), title=title)
+        return (bars + labels).properties(width=125, height=alt.Step(34 if measure == "survie" else 26),
+                                          title=alt.TitleParams(title, fontSize=13))
 
     years = f"{p.horizon:g}"
     survival = panel("survie", f"Survie à {years} ans après le diagnostic", ".0%", "Patients en vie", [0, 1])
-    deaths = panel("deces", f"Décès par ce cancer pour {format_count(p.population)} personnes", ",.0f", "Décès")
+    deaths = panel("deces", f"Décès par ce cancer ({format_count(p.population)} personnes)", ",.0f", "Décès")
     cases = panel("cas", "Cancers diagnostiqués", ",.0f", "Cancers")
-    sentence = base.transform_filter("datum.ordre == 0").transform_calculate(
-        l1=(f"'Survie à {years} ans : ' + format(datum.vie_sans / datum.cas_sans, '.1%') + ' sans dépistage, ' "
-            "+ format(datum.vie_avec / datum.cas_avec, '.1%') + ' avec dépistage.'"),
-        l2=("'Décès : ' + format(datum.dc_sans, ',.0f') + ' sans dépistage, ' + format(datum.dc_avec, ',.0f') "
-            "+ ' avec, soit ' + format(round(datum.dc_sans) - round(datum.dc_avec), ',.0f') + ' décès évités. Surdiagnostics : ' "
-            "+ format(datum.sur, ',.0f') + '.'"),
-    )
-    line1 = sentence.mark_text(align="left", fontSize=13, fontWeight="bold").encode(
-        x=alt.value(0), y=alt.value(0), text="l1:N")
-    line2 = sentence.mark_text(align="left", fontSize=13, fontWeight="bold").encode(
-        x=alt.value(0), y=alt.value(20), text="l2:N")
+    # Text alternative (see core/charts): a named view keeps its name only as a direct member of a concatenation.
+    alternative = base.transform_filter("datum.ordre == 0").transform_calculate(
+        phrase=sentence(p, tuple(sliders))).mark_text(fontSize=0, opacity=0, aria=False).encode(
+        text="phrase:N", x=alt.value(0), y=alt.value(0)).properties(name="atelier_alt", width=1, height=1)
     return (
-        alt.vconcat((line1 + line2).properties(width=600, height=28), survival, alt.hconcat(deaths, cases))
+        alt.vconcat(survival, deaths, cases, alternative, spacing=16)
         .add_params(*params)
         .properties(description=(
             f"Biais du dépistage : survie à {years} ans après le diagnostic, décès par ce cancer et cancers "
             "diagnostiqués, dans une population sans dépistage et une population identique avec dépistage ; "
-            "une phrase en tête résume les chiffres."))
+            "la phrase sous le graphique résume les chiffres."))
         .configure_view(stroke=None)
         .configure_title(anchor="start", fontSize=14)
     )

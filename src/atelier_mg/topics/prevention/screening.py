@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass
 import altair as alt
 import pandas as pd
 
-from ...core import data, ui
+from ...core import charts, data, ui
 from ...core.formatting import format_count
 
 PRESETS_DATASET = "presets_depistage"
@@ -197,13 +197,14 @@ def chart(s: Scenario = Scenario(), interactive: bool = False) -> alt.VConcatCha
     if screening:
         params.append(param("surdiagnostic", s.overdiagnosis, "Part de surdiagnostic : ", 0, 0.8, 0.01))
     categories = [c for c in CATEGORIES if screening or c[0] != "Vrai positif surdiagnostiqué"]
-    sur = "round(1000 * prevalence * sensibilite * surdiagnostic)" if screening else "0"
-    per_row = 50
+    rnd = charts.vega_round
+    sur = rnd("1000 * prevalence * sensibilite * surdiagnostic") if screening else "0"
+    per_row, step = 40, 8.5  # 40 × 25 people: 340 px wide, for a 390-px phone
     people = alt.Chart(alt.sequence(0, 1000, as_="i")).transform_calculate(
-        malades="round(1000 * prevalence)",
-        vp="round(1000 * prevalence * sensibilite)",
+        malades=rnd("1000 * prevalence"),
+        vp=rnd("1000 * prevalence * sensibilite"),
         sur=sur,
-        fp="round(1000 * (1 - prevalence) * (1 - specificite))",
+        fp=rnd("1000 * (1 - prevalence) * (1 - specificite)"),
         categorie=(
             "datum.i < datum.sur ? 'Vrai positif surdiagnostiqué' : datum.i < datum.vp ? 'Vrai positif' "
             ": datum.i < datum.malades ? 'Faux négatif' : datum.i < datum.malades + datum.fp ? 'Faux positif' "
@@ -211,61 +212,92 @@ def chart(s: Scenario = Scenario(), interactive: bool = False) -> alt.VConcatCha
         ),
         col=f"datum.i % {per_row}",
         row=f"floor(datum.i / {per_row})",
-    ).mark_point(size=60, filled=True, opacity=1).encode(
+    ).mark_point(size=36, filled=True, opacity=1).encode(
         x=alt.X("col:O", axis=None),
         y=alt.Y("row:O", axis=None),
         color=alt.Color(
             "categorie:N",
             scale=alt.Scale(domain=[c[0] for c in categories], range=[c[1] for c in categories]),
-            legend=alt.Legend(title="Pour 1 000 personnes testées", orient="right"),
+            legend=alt.Legend(title="Pour 1 000 personnes testées", orient="top", columns=2, labelLimit=160),
         ),
         shape=alt.Shape("categorie:N", scale=alt.Scale(domain=[c[0] for c in categories], range=[c[2] for c in categories])),
         tooltip=[alt.Tooltip("categorie:N", title="Catégorie")],
-    ).properties(width=per_row * 11, height=20 * 11,
+    ).properties(width=per_row * step, height=1000 // per_row * step,
                  title=("Dépistage" if screening else "Test diagnostique") + " : 1 000 personnes testées")
 
+    count = charts.vega_count
     lines = [
-        ("Personnes testées", "population * participation"),
-        ("Malades détectés (vrais positifs)", "population * participation * prevalence * sensibilite"),
-        ("Malades non détectés (faux négatifs)", "population * participation * prevalence * (1 - sensibilite)"),
-        ("Tests positifs à tort (faux positifs)", "population * participation * (1 - prevalence) * (1 - specificite)"),
+        ("Personnes testées", "screened"),
+        ("Malades détectés (vrais positifs)", "tp"),
+        ("Malades non détectés (faux négatifs)", "fn"),
+        ("Tests positifs à tort (faux positifs)", "fp"),
     ]
     if screening:
-        lines.insert(2, ("… dont surdiagnostics", "population * participation * prevalence * sensibilite * surdiagnostic"))
-    rows = pd.DataFrame({"ordre": range(len(lines)), "libelle": [label for label, _ in lines]})
-    value_expr = " : ".join(f"datum.ordre == {i} ? {e}" for i, (_, e) in enumerate(lines)) + " : 0"
-    vpp = "prevalence * sensibilite / (prevalence * sensibilite + (1 - prevalence) * (1 - specificite))"
-    vpn = "(1 - prevalence) * specificite / ((1 - prevalence) * specificite + prevalence * (1 - sensibilite))"
-    counts = alt.Chart(rows).transform_calculate(
-        valeur=value_expr,
-        ligne="format(datum.valeur, ',.0f') + ' — ' + datum.libelle",
+        lines.insert(2, ("… dont surdiagnostics", "over"))
+    texts = [f"{count('datum.' + field)} + ' — ' + {label!r}" for label, field in lines] + [
+        f"'Valeur prédictive positive : ' + {_percent('datum.tp', 'datum.positives')}",
+        f"'Valeur prédictive négative : ' + {_percent('datum.tn', 'datum.negatives')}",
+    ]
+    rows = pd.DataFrame({"ordre": range(len(texts))})
+    counts = alt.Chart(rows).transform_calculate(**vega_fields(screening)).transform_calculate(
+        ligne=" : ".join(f"datum.ordre == {i} ? {t}" for i, t in enumerate(texts)) + " : ''",
     ).mark_text(align="left", fontSize=12).encode(
-        y=alt.Y("ordre:O", axis=None), x=alt.value(0), text="ligne:N"
-    )
-    indices = alt.Chart(pd.DataFrame({"k": [0]})).transform_calculate(
-        texte=(
-            f"'Valeur prédictive positive : ' + ({vpp} >= 0 ? format({vpp}, '.1%') : 'non calculable') + "
-            f"'   —   valeur prédictive négative : ' + format({vpn}, '.1%')"
-        )
-    ).mark_text(align="left", fontSize=13, fontWeight="bold").encode(x=alt.value(0), y=alt.value(0), text="texte:N")
-    summary = alt.vconcat(
-        indices.properties(width=550, height=18),
-        counts.properties(width=550, height=22 * len(lines),
-                          title="Pour toute la population invitée" if screening else "Pour tous les patients testés"),
-    )
+        y=alt.Y("ordre:O", axis=None), x=alt.value(0), text="ligne:N").properties(width=330, height=20 * len(texts),
+                 title="Pour toute la population invitée" if screening else "Pour tous les patients testés")
+    # Text alternative (see core/charts): a named view keeps its name only as a direct member of a concatenation.
+    alternative = alt.Chart(pd.DataFrame({"k": [0]})).transform_calculate(**vega_fields(screening)).transform_calculate(
+        phrase=_sentence(screening)).mark_text(fontSize=0, opacity=0, aria=False).encode(
+        text="phrase:N", x=alt.value(0), y=alt.value(0)).properties(name="atelier_alt", width=1, height=1)
     return (
-        alt.vconcat(people, summary)
+        alt.vconcat(people, counts, alternative)
         .add_params(*params)
         .properties(
             description=(
                 ("Cascade de dépistage" if screening else "Cascade d'un test diagnostique")
                 + " : grille de 1 000 personnes testées, chaque résultat ayant sa couleur et sa forme "
                 "(vrais et faux positifs, faux négatifs, vrais négatifs"
-                + (", surdiagnostics" if screening else "") + "), puis effectifs et valeurs prédictives."
+                + (", surdiagnostics" if screening else "") + "), puis effectifs et valeurs prédictives ; "
+                "la phrase sous le graphique les résume."
             )
         )
         .configure_view(stroke=None)
         .configure_title(anchor="start", fontSize=14)
+    )
+
+
+def vega_fields(screening: bool) -> dict[str, str]:
+    """:func:`cascade` as Vega expressions over the parameters: same operations, same order, same floats."""
+    return {
+        "screened": "population * participation", "diseased": "datum.screened * prevalence",
+        "healthy": "datum.screened - datum.diseased", "tp": "datum.diseased * sensibilite",
+        "fn": "datum.diseased - datum.tp", "tn": "datum.healthy * specificite", "fp": "datum.healthy - datum.tn",
+        "positives": "datum.tp + datum.fp", "negatives": "datum.tn + datum.fn",
+        "over": "datum.tp * surdiagnostic" if screening else "0",
+    }
+
+
+def _percent(part: str, whole: str) -> str:
+    """:func:`percent` of ``part / whole`` as a Vega expression (« non calculable » when ``whole`` is 0)."""
+    return f"({whole} > 0 ? format({part} / {whole} * 100, '.1f') + '\u202f%' : 'non calculable')"
+
+
+def _sentence(screening: bool) -> str:
+    """:func:`describe` as a Vega expression over the fields of :func:`vega_fields`."""
+    count = charts.vega_count
+    if screening:
+        start = (f"'Dépistage : sur ' + {count('population')} + ' personnes sans symptôme invitées, ' + "
+                 f"{count('datum.screened')} + ' font le test. '")
+        end = f"' ' + {count('datum.over')} + ' des cas détectés sont des surdiagnostics.'"
+    else:
+        start = f"'Test diagnostique chez ' + {count('datum.screened')} + ' patients qui ont un symptôme ou sont adressés. '"
+        end = "\" Il n'y a pas de surdiagnostic au sens du dépistage : ces patients ne sont pas sans symptôme.\""
+    return (
+        f"{start} + {count('datum.diseased')} + ' ont la maladie : ' + {count('datum.tp')} + ' sont détectées et ' + "
+        f"{count('datum.fn')} + ' ne le sont pas (faux négatifs). Parmi les ' + {count('datum.healthy')} + ' personnes "
+        f"sans la maladie, ' + {count('datum.fp')} + ' ont un test positif à tort (faux positifs). Un test positif "
+        f"correspond à la maladie dans ' + {_percent('datum.tp', 'datum.positives')} + ' des cas (valeur prédictive "
+        f"positive) ; un test négatif l\\'exclut dans ' + {_percent('datum.tn', 'datum.negatives')} + ' des cas "
+        f"(valeur prédictive négative).' + {end}"
     )
 
 
