@@ -139,3 +139,13 @@ def test_only_the_static_page_carries_the_sentence(chart):
     svg = charts.to_svg(chart(interactive=True))
     assert "atelier_alt_marks" in svg
     assert float(re.search(r'<svg[^>]*width="([\d.]+)"', svg).group(1)) <= 340  # a phone's column
+
+
+def test_planning_phases_are_told_apart_without_colour_and_labels_agree_in_number():
+    spec = planning.chart().to_dict()
+    bars = next(layer for layer in spec["layer"] if layer["mark"]["type"] == "bar")
+    assert bars["encoding"]["strokeDash"]["field"] == bars["encoding"]["color"]["field"] == "phase"
+    assert len({str(d) for d in bars["encoding"]["strokeDash"]["scale"]["range"]}) == len(planning.PHASE_COLOURS)
+    # With nothing ambulatory in the free stage, its bar reads « 0 engagement » (French: singular below 2).
+    svg = charts.to_svg(planning.chart(planning.defaults(share_free=0)))
+    assert ">0 engagement<" in svg and ">100 engagements<" in svg

@@ -252,8 +252,8 @@ def chart(t: Territory | None = None, interactive: bool = False) -> alt.VConcatC
         .add_params(*params)
         .properties(description=(
             "Capacité d'un territoire en médecins traitants : patients à suivre et capacité des médecins année par "
-            "année (ligne tiretée et ligne continue), patients sans médecin traitant (barres) ; la phrase sous le "
-            "graphique donne les chiffres de la première et de la dernière année."))
+            "année (ligne tiretée et ligne continue), patients sans médecin traitant (barres) ; la phrase qui "
+            "accompagne le graphique donne les chiffres de la première et de la dernière année."))
         .configure_view(stroke=None)
         .configure_title(anchor="start", fontSize=14)
     )

@@ -237,18 +237,22 @@ def chart(p: Planning | None = None, interactive: bool = False) -> alt.LayerChar
     rows = stages()
     order = list(rows["stage"])
     base = alt.Chart(rows).transform_calculate(**expressions(p, tuple(sliders)))
-    colour = alt.Color("phase:N", title="Phase du DES", legend=alt.Legend(orient="bottom", direction="vertical"),
+    legend = alt.Legend(orient="bottom", direction="vertical")
+    colour = alt.Color("phase:N", title="Phase du DES", legend=legend,
                        scale=alt.Scale(domain=list(PHASE_COLOURS), range=list(PHASE_COLOURS.values())))
+    # The border of the bars carries the phase too (solid, dashed, dotted): colour is never the only cue.
+    border = alt.StrokeDash("phase:N", title="Phase du DES", legend=legend,
+                            scale=alt.Scale(domain=list(PHASE_COLOURS), range=[[1, 0], [6, 3], [2, 2]]))
     y = alt.Y("stage:N", sort=order, title=None,
               axis=alt.Axis(labelExpr=_wrapped_labels(order), labelLimit=150, labelFontSize=10))
     x = alt.X("msu:Q", title="Engagements de MSU", axis=alt.Axis(tickCount=3))
-    bars = base.mark_bar(stroke="black", strokeWidth=0.5).encode(x=x, y=y, color=colour, tooltip=[
+    bars = base.mark_bar(stroke="black", strokeWidth=1.5).encode(x=x, y=y, color=colour, strokeDash=border, tooltip=[
         alt.Tooltip("stage:N", title="Stage"), alt.Tooltip("phase:N", title="Phase"),
         alt.Tooltip("internes:Q", title="Internes en stage", format=",.0f"),
         alt.Tooltip("msu:Q", title="Engagements de MSU", format=",.0f")])
     labels = base.transform_calculate(
-        etiquette=("[format(datum.msu, ',.0f') + ' engagements', 'pour ' + format(datum.internes, ',.0f') "
-                   "+ ' internes']")
+        etiquette=(f"[{charts.vega_count('datum.msu')} + ({charts.vega_round('datum.msu')} <= 1 ? ' engagement' : "
+                   f"' engagements'), 'pour ' + {charts.vega_count('datum.internes')} + ' internes']")
     ).mark_text(align="left", dx=3, fontSize=10, lineHeight=12).encode(x=x, y=y, text="etiquette:N")
     layers = [bars, labels]
     if interactive:
@@ -264,7 +268,7 @@ def chart(p: Planning | None = None, interactive: bool = False) -> alt.LayerChar
                     description=(
                         "Planning d'un DMG : pour chaque stage de la maquette de 2023, nombre d'engagements de maîtres "
                         "de stage nécessaires pendant un semestre (barres étiquetées du nombre de MSU et d'internes, "
-                        "couleur de la phase) ; la phrase sous le graphique donne les totaux."))
+                        "couleur et bordure de la phase) ; la phrase qui accompagne le graphique donne les totaux."))
         .configure_view(stroke=None)
         .configure_title(anchor="start", fontSize=14)
     )

@@ -220,8 +220,8 @@ def chart(t: Team | None = None, interactive: bool = False) -> alt.LayerChart:
         .properties(width=150, height=30 * len(ROLES), title=alt.TitleParams(["Consultations par semaine,", "par rôle"]),
                     description=(
                         "Équipe de soins primaires : consultations par semaine des médecins, gain dû aux assistants "
-                        "médicaux, consultations des IPA et des infirmiers ; la phrase sous le graphique donne les totaux "
-                        "et les patients suivis."))
+                        "médicaux, consultations des IPA et des infirmiers ; la phrase qui accompagne le graphique donne "
+                        "les totaux et les patients suivis."))
         .configure_view(stroke=None)
         .configure_title(anchor="start", fontSize=14)
     )
