@@ -143,6 +143,26 @@ def vega_euros(x: str) -> str:
     return f"{vega_count(x)} + '\u00a0€'"
 
 
+def vega_fixed(x: str, digits: int) -> str:
+    """Vega expression of Python's ``f"{x:.<digits>f}"`` (decimal comma from the page's locale).
+
+    Vega's ``format`` rounds the exact binary value as Python does, except on an exact tie (12.25 to one
+    decimal: JavaScript writes 12,3 where Python writes 12,2, half to even). A tie needs ``x`` to be a
+    multiple of 2^-(digits+1) (tested exactly), then its last digit is made even.
+    """
+    scaled, dyadic = f"(({x}) * {10 ** digits})", f"(({x}) * {2 ** (digits + 1)})"
+    even = f"(floor({scaled}) % 2 == 0 ? floor({scaled}) : floor({scaled}) + 1)"
+    return (f"({scaled} - floor({scaled}) == 0.5 && {dyadic} == floor({dyadic}) "
+            f"? format({even} / {10 ** digits}, '.{digits}f') : format({x}, '.{digits}f'))")
+
+
+def vega_number(x: str, percent: bool = False) -> str:
+    """Vega expression of :func:`atelier_mg.core.formatting.french_number` for a number (« 1,5 », « 12,5 % »)."""
+    if percent:
+        return f"replace({vega_fixed(f'({x}) * 100', 1)}, regexp(',?0+$'), '') + '\u202f%'"
+    return f"(({x}) == floor({x}) ? {vega_count(x)} : replace({vega_fixed(x, 3)}, regexp('0+$'), ''))"
+
+
 def _escape_attr(text: str) -> str:
     return (
         text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")

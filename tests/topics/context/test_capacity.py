@@ -103,19 +103,14 @@ def test_text_alternative_gives_first_and_last_year():
     assert "En 2031" in text and "5\u202f000 patients sans médecin traitant (20,0\u202f%)" in text
 
 
-def test_the_rendered_chart_says_what_the_text_alternative_says():
-    import re
-
-    from atelier_mg.core import charts
-
-    for t in (capacity.defaults(), capacity.defaults(departures=0, horizon=4)):
-        last = capacity.project(t)[-1]
-        texts = re.findall(r">([^<]*)<", charts.to_svg(capacity.chart(t)))
-        assert f"En {last.year} : {capacity.format_count(last.doctors)} médecins traitants, capacité de " \
-               f"{capacity.format_count(last.capacity)} patients pour {capacity.format_count(last.needs)} à suivre." in texts
-        assert f"{capacity.patients(last.without)} sans médecin traitant ({capacity.percent(last.share_without)} " \
-               "des patients à suivre)." in texts
-    assert capacity.patients(0) == "0 patient" and capacity.patients(2) == "2 patients"
+def test_the_chart_tells_the_two_series_apart_without_colour():
+    spec = capacity.chart().to_dict()
+    top = spec["vconcat"][0]
+    assert top["encoding"]["strokeDash"]["scale"]["range"] == [[6, 3], [1, 0]]  # dashes: needs; solid: capacity
+    assert top["encoding"]["strokeDash"]["legend"]["symbolType"] == "stroke"
+    assert "tirets" in " ".join(top["title"]["text"]) and "trait plein" in " ".join(top["title"]["text"])
+    assert capacity.patients(0) == "0 patient" and capacity.patients(1.4) == "1 patient"
+    assert capacity.patients(1.5) == "2 patients"
 
 
 def test_chart_binds_the_adjustable_parameters_and_describes_itself():

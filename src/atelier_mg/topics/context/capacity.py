@@ -11,9 +11,13 @@ Model, year by year from the starting year (t = 0):
 - the capacity is ``A(t) × patients_per_doctor`` patients; the needs grow by ``growth`` a year;
 - the patients beyond the capacity have no médecin traitant.
 
-Outputs are expected values (floats): display rounds them. The Python model iterates the
-recursion; the chart computes the closed form of the same recursion as Vega expressions, so that it
-is interactive in the static book. A test checks both on a grid of parameters.
+Outputs are expected values (floats): display rounds them. The model computes the closed form of the
+recursion, ``A(t) = A(0) × s + arrivals × new_activity × (1 − s) / departures`` with ``s = (1 − departures)^t``
+(``t`` years of arrivals when nobody leaves), in the very order of operations of its Vega expressions
+(:func:`expressions`), so that the static book, which recomputes in the page, rounds the same numbers
+(a sum iterated year by year and the closed form may fall on either side of a half). A test checks the
+closed form against the recursion, another the Vega expressions against the model, and a browser test
+the sentence of the page against :func:`describe`.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from dataclasses import dataclass, replace
 import altair as alt
 import pandas as pd
 
-from ...core import ui
+from ...core import charts, ui
 from ...core.formatting import format_count
 from ...core.parameters import bound_problems, parameter_table
 
@@ -101,11 +105,12 @@ class Year:
 def project(t: Territory) -> list[Year]:
     """One :class:`Year` per year from the starting year to the horizon (included)."""
     years = []
-    doctors, activity = float(t.doctors), float(t.doctors)
     for step in range(int(t.horizon) + 1):
-        if step:
-            doctors = doctors * (1 - t.departures) + t.arrivals
-            activity = activity * (1 - t.departures) + t.arrivals * t.new_activity
+        # Same operations, same order as :func:`expressions` (the static page), hence the same floats.
+        survival = (1 - t.departures) ** step
+        cumulated = (1 - survival) / t.departures if t.departures > 0 else step
+        doctors = t.doctors * survival + t.arrivals * cumulated
+        activity = t.doctors * survival + t.arrivals * t.new_activity * cumulated
         capacity = activity * t.patients_per_doctor
         needs = t.patients * (1 + t.growth) ** step
         years.append(Year(int(t.start_year) + step, doctors, activity, capacity, needs, max(0.0, needs - capacity)))
@@ -166,11 +171,36 @@ def expressions(t: Territory, bound: tuple[str, ...] = ()) -> dict[str, str]:
     }
 
 
+def sentence() -> str:
+    """:func:`describe` as a Vega expression over the last year's row, whose ``premier`` is the first year's row."""
+    count, pct = charts.vega_count, charts.vega_fixed
+
+    def year(d: str, first: bool) -> str:
+        someone = (f"{count(f'{d}.sans')} + ({charts.vega_round(f'{d}.sans')} <= 1 ? ' patient' : ' patients') + "
+                   f"' sans médecin traitant (' + {pct(f'{d}.part_sans * 100', 1)} + '\u202f%)'")
+        if first:
+            return (f"'En ' + {d}.annee + ', ' + {count(f'{d}.medecins')} + ' médecins traitants peuvent suivre ' + "
+                    f"{count(f'{d}.capacite')} + ' patients pour ' + {count(f'{d}.besoins')} + ' patients à suivre : ' + "
+                    f"{someone}")
+        return (f"'En ' + {d}.annee + ', avec ' + {count(f'{d}.medecins')} + ' médecins, la capacité est de ' + "
+                f"{count(f'{d}.capacite')} + ' patients pour ' + {count(f'{d}.besoins')} + ' patients à suivre : ' + "
+                f"{someone}")
+    return f"{year('datum.premier', True)} + '. ' + {year('datum', False)} + '.'"
+
+
 # ---------------------------------------------------------------------------
-# Chart: needs and capacity over the years, patients without a médecin traitant, and two sentences
-# that sum them up, all computed from Vega parameters (interactive in the static book).
+# Chart: needs and capacity over the years, patients without a médecin traitant, all computed from Vega
+# parameters (interactive in the static book, where the sentence of :func:`describe` follows the inputs).
+
+SERIES = ["Patients à suivre", "Capacité des médecins traitants"]
+
 
 def chart(t: Territory | None = None, interactive: bool = False) -> alt.VConcatChart:
+    """Needs and capacity year by year, and the patients without a médecin traitant (narrow enough for a phone).
+
+    With ``interactive``, the inputs are bound to the parameters and an invisible text layer named
+    ``atelier_alt`` carries the sentence of :func:`describe`, which the page shows under the chart.
+    """
     t = t or defaults()
     params_table = parameters()
     sliders = [code for code in params_table.index if params_table.loc[code, "reglable"] == 1]
@@ -191,46 +221,39 @@ def chart(t: Territory | None = None, interactive: bool = False) -> alt.VConcatC
     x = alt.X("annee:Q", title="Année", axis=alt.Axis(format="d", tickMinStep=1))
 
     series = base.transform_fold(["besoins", "capacite"], as_=["cle", "valeur"]).transform_calculate(
-        serie="datum.cle == 'besoins' ? 'Patients à suivre' : 'Capacité des médecins traitants'",
-        court="datum.cle == 'besoins' ? 'À suivre' : 'Capacité'")
-    colour = alt.Color("serie:N", title=None, legend=None,
-                       scale=alt.Scale(domain=["Patients à suivre", "Capacité des médecins traitants"],
-                                       range=["#b2182b", "#2166ac"]))
-    dash = alt.StrokeDash("serie:N", legend=None, scale=alt.Scale(
-        domain=["Patients à suivre", "Capacité des médecins traitants"], range=[[6, 3], [1, 0]]))
+        serie=f"datum.cle == 'besoins' ? '{SERIES[0]}' : '{SERIES[1]}'")
+    # The line style carries the series too (dashes: needs; solid: capacity): colour is never the only cue.
+    legend = alt.Legend(orient="bottom", direction="vertical", title=None, symbolType="stroke", symbolStrokeWidth=3,
+                        symbolSize=400)
+    colour = alt.Color("serie:N", legend=legend, scale=alt.Scale(domain=SERIES, range=["#b2182b", "#2166ac"]))
+    dash = alt.StrokeDash("serie:N", legend=legend, scale=alt.Scale(domain=SERIES, range=[[6, 3], [1, 0]]))
     y = alt.Y("valeur:Q", title="Patients", axis=alt.Axis(format=",.0f"), scale=alt.Scale(zero=True))
     lines = series.mark_line(strokeWidth=3, point=True).encode(
         x=x, y=y, color=colour, strokeDash=dash,
         tooltip=[alt.Tooltip("annee:Q", title="Année", format="d"), alt.Tooltip("serie:N", title="Série"),
                  alt.Tooltip("valeur:Q", title="Patients", format=",.0f")])
-    ends = series.transform_filter(f"datum.t == {horizon}").mark_text(align="left", dx=6, fontSize=12).encode(
-        x=x, y=y, text="court:N", color=colour)
-    top = (lines + ends).properties(
-        width=480, height=240, title="Patients à suivre (tirets) et capacité des médecins traitants (trait plein)")
+    top = lines.properties(width=250, height=200, title=alt.TitleParams(
+        ["Patients à suivre (tirets) et capacité", "des médecins traitants (trait plein)"]))
 
     bars = base.mark_bar(color="#6a3d9a").encode(
         x=alt.X("annee:O", title="Année"),
         y=alt.Y("sans:Q", title="Patients", axis=alt.Axis(format=",.0f")),
         tooltip=[alt.Tooltip("annee:Q", title="Année", format="d"),
                  alt.Tooltip("sans:Q", title="Sans médecin traitant", format=",.0f")])
-    bottom = bars.properties(width=480, height=160, title="Patients sans médecin traitant")
-
-    last = base.transform_filter(f"datum.t == {horizon}").transform_calculate(
-        l1=("'En ' + datum.annee + ' : ' + format(datum.medecins, ',.0f') + ' médecins traitants, capacité de ' "
-            "+ format(datum.capacite, ',.0f') + ' patients pour ' + format(datum.besoins, ',.0f') + ' à suivre.'"),
-        l2=("format(datum.sans, ',.0f') + (round(datum.sans) <= 1 ? ' patient' : ' patients') "
-            "+ ' sans médecin traitant (' + format(datum.part_sans, '.1%') "
-            "+ ' des patients à suivre).'"),
-    )
-    line1 = last.mark_text(align="left", fontSize=13, fontWeight="bold").encode(x=alt.value(0), y=alt.value(0), text="l1:N")
-    line2 = last.mark_text(align="left", fontSize=13, fontWeight="bold").encode(x=alt.value(0), y=alt.value(20), text="l2:N")
+    views = [top, bars.properties(width=250, height=140, title="Patients sans médecin traitant")]
+    if interactive:
+        # A view of its own: Altair renames the layers of a concatenated chart, and the page looks for this name.
+        views.append(base.transform_joinaggregate(premier="argmin(t)").transform_filter(f"datum.t == {horizon}")
+                     .transform_calculate(phrase=sentence()).mark_text(fontSize=0, opacity=0)
+                     .encode(text="phrase:N", x=alt.value(0), y=alt.value(0))
+                     .properties(name="atelier_alt", width=1, height=1))
     return (
-        alt.vconcat((line1 + line2).properties(width=560, height=28), top, bottom)
+        alt.vconcat(*views).resolve_legend(color="independent", strokeDash="independent")
         .add_params(*params)
         .properties(description=(
             "Capacité d'un territoire en médecins traitants : patients à suivre et capacité des médecins année par "
-            "année (ligne tiretée et ligne continue), patients sans médecin traitant (barres) ; deux phrases en tête "
-            "donnent les chiffres de la dernière année."))
+            "année (ligne tiretée et ligne continue), patients sans médecin traitant (barres) ; la phrase qui "
+            "accompagne le graphique donne les chiffres de la première et de la dernière année."))
         .configure_view(stroke=None)
         .configure_title(anchor="start", fontSize=14)
     )

@@ -20,12 +20,14 @@ interactive without a kernel (a test checks that both agree).
 from __future__ import annotations
 
 import html
+import json
+import textwrap
 from dataclasses import dataclass, replace
 
 import altair as alt
 import pandas as pd
 
-from ...core import data, ui
+from ...core import charts, data, ui
 from ...core.formatting import format_count, french_number
 from ...core.parameters import bound_problems, parameter_table
 
@@ -187,14 +189,42 @@ def total_expression(p: Planning, bound: tuple[str, ...] = ()) -> str:
     return f"datum.total / {available}"
 
 
+def sentence(p: Planning, bound: tuple[str, ...] = ()) -> str:
+    """:func:`describe` as a Vega expression over the summed row (``datum.total``, ``internes``, ``amb``, ``dj``)."""
+    v = {attr: (CODES[attr] if CODES[attr] in bound else repr(float(getattr(p, attr)))) for attr in CODES}
+    count, num = charts.vega_count, charts.vega_number
+    charge = total_expression(p, bound)
+    rounded = f"toNumber(replace({charts.vega_fixed(charge, 2)}, ',', '.'))"  # Python's round(x, 2)
+    return (
+        f"'Avec des promotions de ' + {count(v['promotion'])} + ' internes, ' + {count('datum.internes')} + "
+        f"' internes sont en stage chaque semestre, dont ' + {count('datum.amb')} + ' en ambulatoire. Ils demandent ' + "
+        f"{count('datum.total')} + ' engagements de MSU par semestre, dont ' + {count('datum.dj')} + ' pour les "
+        f"docteurs juniors (' + {num('(datum.total ? datum.dj / datum.total : 0)', True)} + '). Avec ' + "
+        f"{count(v['available_msu'])} + ' MSU disponibles, chacun devrait prendre en moyenne ' + {num(rounded)} + "
+        f"' engagement' + ({charge} >= 2 ? 's' : '') + ' par semestre.'"
+    )
+
+
+def _wrapped_labels(labels: list[str], width: int = 26) -> str:
+    """Vega ``labelExpr`` writing each stage title on several short lines (a phone is 390 px wide)."""
+    cases = " : ".join(f"datum.label == {json.dumps(label)} ? {json.dumps(textwrap.wrap(label, width))}"
+                       for label in labels)
+    return f"{cases} : datum.label"
+
+
 # ---------------------------------------------------------------------------
-# Chart: MSU engagements and interns per stage, with a two-line summary computed in the page.
+# Chart: MSU engagements and interns per stage, computed in the page (interactive in the static book, where
+# the sentence of :func:`describe` follows the inputs).
 
 PHASE_COLOURS = {"socle": "#9ecae1", "approfondissement": "#4292c6", "consolidation": "#08519c"}
 
 
-def chart(p: Planning | None = None, interactive: bool = False) -> alt.VConcatChart:
-    """Bars of MSU engagements per stage in a semester, and a summary sentence, all computed by Vega."""
+def chart(p: Planning | None = None, interactive: bool = False) -> alt.LayerChart:
+    """Bars of MSU engagements per stage in a semester, labelled with the interns, narrow enough for a phone.
+
+    With ``interactive``, the inputs are bound to the parameters and an invisible text layer named
+    ``atelier_alt`` carries the sentence of :func:`describe`, which the page shows under the chart.
+    """
     p = p or defaults()
     table = parameters()
     sliders = [code for code in table.index if table.loc[code, "reglable"] == 1]
@@ -207,38 +237,38 @@ def chart(p: Planning | None = None, interactive: bool = False) -> alt.VConcatCh
     rows = stages()
     order = list(rows["stage"])
     base = alt.Chart(rows).transform_calculate(**expressions(p, tuple(sliders)))
-    colour = alt.Color("phase:N", title="Phase du DES",
+    legend = alt.Legend(orient="bottom", direction="vertical")
+    colour = alt.Color("phase:N", title="Phase du DES", legend=legend,
                        scale=alt.Scale(domain=list(PHASE_COLOURS), range=list(PHASE_COLOURS.values())))
-    y = alt.Y("stage:N", sort=order, title=None, axis=alt.Axis(labelLimit=360))
-    x = alt.X("msu:Q", title="Engagements de MSU par semestre")
-    bars = base.mark_bar().encode(x=x, y=y, color=colour, tooltip=[
-        alt.Tooltip("stage:N", title="Stage"), alt.Tooltip("internes:Q", title="Internes en stage", format=",.0f"),
+    # The border of the bars carries the phase too (solid, dashed, dotted): colour is never the only cue.
+    border = alt.StrokeDash("phase:N", title="Phase du DES", legend=legend,
+                            scale=alt.Scale(domain=list(PHASE_COLOURS), range=[[1, 0], [6, 3], [2, 2]]))
+    y = alt.Y("stage:N", sort=order, title=None,
+              axis=alt.Axis(labelExpr=_wrapped_labels(order), labelLimit=150, labelFontSize=10))
+    x = alt.X("msu:Q", title="Engagements de MSU", axis=alt.Axis(tickCount=3))
+    bars = base.mark_bar(stroke="black", strokeWidth=1.5).encode(x=x, y=y, color=colour, strokeDash=border, tooltip=[
+        alt.Tooltip("stage:N", title="Stage"), alt.Tooltip("phase:N", title="Phase"),
+        alt.Tooltip("internes:Q", title="Internes en stage", format=",.0f"),
         alt.Tooltip("msu:Q", title="Engagements de MSU", format=",.0f")])
     labels = base.transform_calculate(
-        etiquette="format(datum.msu, ',.0f') + ' engagements pour ' + format(datum.internes, ',.0f') + ' internes'"
-    ).mark_text(align="left", dx=4, fontSize=12).encode(x=x, y=y, text="etiquette:N")
-    panel = (bars + labels).properties(width=330, height=34 * len(rows),
-                                       title="Engagements de maîtres de stage par stage, pour un semestre")
-    summary = base.transform_aggregate(
-        total="sum(msu)", internes="sum(internes)", amb="sum(internes_amb)", dj="sum(msu_dj)"
-    ).transform_calculate(
-        charge=total_expression(p, tuple(sliders)),
-        l1=("'Par semestre : ' + format(datum.internes, ',.0f') + ' internes en stage, dont ' "
-            "+ format(datum.amb, ',.0f') + ' en ambulatoire.'"),
-        l2=("'Engagements de MSU : ' + format(datum.total, ',.0f') + ', dont ' + format(datum.dj, ',.0f') "
-            "+ ' pour les docteurs juniors ; ' + format(datum.charge, '.2f') + ' par MSU disponible.'"),
-    )
-    line1 = summary.mark_text(align="left", fontSize=13, fontWeight="bold").encode(
-        x=alt.value(0), y=alt.value(0), text="l1:N")
-    line2 = summary.mark_text(align="left", fontSize=13, fontWeight="bold").encode(
-        x=alt.value(0), y=alt.value(20), text="l2:N")
+        etiquette=(f"[{charts.vega_count('datum.msu')} + ({charts.vega_round('datum.msu')} <= 1 ? ' engagement' : "
+                   f"' engagements'), 'pour ' + {charts.vega_count('datum.internes')} + ' internes']")
+    ).mark_text(align="left", dx=3, fontSize=10, lineHeight=12).encode(x=x, y=y, text="etiquette:N")
+    layers = [bars, labels]
+    if interactive:
+        layers.append(base.transform_aggregate(
+            total="sum(msu)", internes="sum(internes)", amb="sum(internes_amb)", dj="sum(msu_dj)"
+        ).transform_calculate(phrase=sentence(p, tuple(sliders))).mark_text(fontSize=0, opacity=0).encode(
+            text="phrase:N", x=alt.value(0), y=alt.value(0)).properties(name="atelier_alt"))
     return (
-        alt.vconcat((line1 + line2).properties(width=600, height=28), panel)
+        alt.layer(*layers)
         .add_params(*params)
-        .properties(description=(
-            "Planning d'un DMG : pour chaque stage de la maquette de 2023, nombre d'engagements de maîtres de stage "
-            "nécessaires pendant un semestre (barres étiquetées du nombre de MSU et d'internes) ; deux phrases en tête "
-            "donnent les totaux."))
+        .properties(width=90, height=44 * len(rows),
+                    title=alt.TitleParams(["Engagements de maîtres de stage", "par stage, pour un semestre"]),
+                    description=(
+                        "Planning d'un DMG : pour chaque stage de la maquette de 2023, nombre d'engagements de maîtres "
+                        "de stage nécessaires pendant un semestre (barres étiquetées du nombre de MSU et d'internes, "
+                        "couleur et bordure de la phase) ; la phrase qui accompagne le graphique donne les totaux."))
         .configure_view(stroke=None)
         .configure_title(anchor="start", fontSize=14)
     )

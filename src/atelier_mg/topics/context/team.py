@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 import altair as alt
 import pandas as pd
 
-from ...core import data, ui
+from ...core import charts, data, ui
 from ...core.formatting import format_count, french_number
 from ...core.parameters import bound_problems, parameter_table
 
@@ -155,20 +155,40 @@ def expressions(t: Team, bound: tuple[str, ...] = ()) -> dict[str, str]:
     }
 
 
+def sentence(t: Team, bound: tuple[str, ...] = ()) -> str:
+    """:func:`describe` as a Vega expression over a row carrying the quantities of :func:`expressions`."""
+    v = {attr: (CODES[attr] if CODES[attr] in bound else repr(float(getattr(t, attr)))) for attr in CODES}
+    num, count = charts.vega_number, charts.vega_count
+    return (
+        f"'Avec ' + {num(v['doctors'])} + ' médecins, ' + {num(v['assistants'])} + ' assistants médicaux, ' + "
+        f"{num(v['ipa'])} + ' IPA et ' + {num(v['nurses'])} + \" infirmiers (équivalents temps plein), l'équipe assure "
+        f"environ \" + {count('datum.c_total')} + ' consultations par semaine : ' + {count('datum.c_med')} + "
+        f"' par les médecins seuls, ' + {count('datum.c_am')} + ' de plus grâce aux assistants, ' + "
+        f"{count('datum.c_ipa')} + ' par les IPA et ' + {count('datum.c_inf')} + ' par les infirmiers. Les médecins "
+        f"peuvent ainsi suivre environ ' + {count('datum.patients')} + \" patients dans l'année, soit \" + "
+        f"{count('datum.par_med')} + ' par médecin.'"
+    )
+
+
 # ---------------------------------------------------------------------------
-# Chart: consultations per week by role, and a sentence with the totals, from Vega parameters.
+# Chart: consultations per week by role, from Vega parameters (interactive in the static book, where the
+# sentence of :func:`describe` follows the inputs).
 
 ROLES = [  # (key of expressions, label)
     ("c_med", "Médecins (sans assistant)"),
-    ("c_am", "Médecins : gain dû aux assistants"),
+    ("c_am", "Gain dû aux assistants"),
     ("c_ipa", "IPA"),
     ("c_inf", "Infirmiers de l'équipe"),
 ]
 ROLE_COLOURS = ["#08519c", "#6baed6", "#238b45", "#74c476"]
 
 
-def chart(t: Team | None = None, interactive: bool = False) -> alt.VConcatChart:
-    """Weekly consultations of each role (bars labelled by role, with their value) and a summary sentence."""
+def chart(t: Team | None = None, interactive: bool = False) -> alt.LayerChart:
+    """Weekly consultations of each role (bars labelled by role, with their value), narrow enough for a phone.
+
+    With ``interactive``, the inputs are bound to the parameters and an invisible text layer named
+    ``atelier_alt`` carries the sentence of :func:`describe`, which the page shows under the chart.
+    """
     t = t or defaults()
     table = parameters()
     sliders = [code for code in table.index if code in CODES.values() and table.loc[code, "reglable"] == 1]
@@ -183,26 +203,25 @@ def chart(t: Team | None = None, interactive: bool = False) -> alt.VConcatChart:
     value = " : ".join(f"datum.cle == '{k}' ? datum.{k}" for k, _ in ROLES) + " : 0"
     base = alt.Chart(rows).transform_calculate(**exprs).transform_calculate(valeur=value)
     order = [label for _, label in ROLES]
-    y = alt.Y("role:N", sort=order, title=None, axis=alt.Axis(labelLimit=300))
-    x = alt.X("valeur:Q", title="Consultations par semaine", axis=alt.Axis(format=",.0f"))
+    y = alt.Y("role:N", sort=order, title=None, axis=alt.Axis(labelLimit=150))
+    x = alt.X("valeur:Q", title="Consultations par semaine", axis=alt.Axis(format=",.0f", tickCount=4))
     colour = alt.Color("role:N", scale=alt.Scale(domain=order, range=ROLE_COLOURS), legend=None)
     bars = base.mark_bar().encode(x=x, y=y, color=colour, tooltip=[
         alt.Tooltip("role:N", title="Rôle"), alt.Tooltip("valeur:Q", title="Consultations par semaine", format=",.0f")])
     labels = base.mark_text(align="left", dx=4, fontSize=12).encode(x=x, y=y, text=alt.Text("valeur:Q", format=",.0f"))
-    panel = (bars + labels).properties(width=380, height=30 * len(ROLES), title="Consultations par semaine, par rôle")
-    sentence = base.transform_filter("datum.ordre == 0").transform_calculate(
-        l1="'Environ ' + format(datum.c_total, ',.0f') + ' consultations par semaine pour l\\'équipe.'",
-        l2=("'Les médecins peuvent suivre environ ' + format(datum.patients, ',.0f') + ' patients par an, soit ' "
-            "+ format(datum.par_med, ',.0f') + ' par médecin.'"),
-    )
-    line1 = sentence.mark_text(align="left", fontSize=13, fontWeight="bold").encode(x=alt.value(0), y=alt.value(0), text="l1:N")
-    line2 = sentence.mark_text(align="left", fontSize=13, fontWeight="bold").encode(x=alt.value(0), y=alt.value(20), text="l2:N")
+    layers = [bars, labels]
+    if interactive:
+        layers.append(base.transform_filter("datum.ordre == 0").transform_calculate(phrase=sentence(t, tuple(sliders)))
+                      .mark_text(fontSize=0, opacity=0).encode(text="phrase:N", x=alt.value(0), y=alt.value(0))
+                      .properties(name="atelier_alt"))
     return (
-        alt.vconcat((line1 + line2).properties(width=560, height=28), panel)
+        alt.layer(*layers)
         .add_params(*params)
-        .properties(description=(
-            "Équipe de soins primaires : consultations par semaine des médecins, gain dû aux assistants médicaux, "
-            "consultations des IPA et des infirmiers ; une phrase en tête donne le total et les patients suivis."))
+        .properties(width=150, height=30 * len(ROLES), title=alt.TitleParams(["Consultations par semaine,", "par rôle"]),
+                    description=(
+                        "Équipe de soins primaires : consultations par semaine des médecins, gain dû aux assistants "
+                        "médicaux, consultations des IPA et des infirmiers ; la phrase qui accompagne le graphique donne "
+                        "les totaux et les patients suivis."))
         .configure_view(stroke=None)
         .configure_title(anchor="start", fontSize=14)
     )
