@@ -64,13 +64,22 @@ def start_kernel(base: str, s: requests.Session, name: str) -> None:
 
 
 def tree_rss(pid: int) -> int:
+    """Resident memory of the hub, the proxy and the services: the interns' servers and everything they started
+    (kernels) are left out, being measured in their cgroups."""
     proc = psutil.Process(pid)
-    total = 0
-    for p in [proc, *proc.children(recursive=True)]:
+    everything = [proc, *proc.children(recursive=True)]
+    interns: set[int] = set()
+    for p in everything:
         try:
-            if "singleuser" in " ".join(p.cmdline()) or p.name() == "bwrap":
-                continue
-            total += p.memory_info().rss
+            if p.name() == "bwrap":
+                interns |= {p.pid, *(c.pid for c in p.children(recursive=True))}
+        except psutil.Error:
+            pass
+    total = 0
+    for p in everything:
+        try:
+            if p.pid not in interns:
+                total += p.memory_info().rss
         except psutil.Error:
             pass
     return total

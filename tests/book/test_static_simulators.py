@@ -125,3 +125,31 @@ def test_quiz_is_played_with_the_keyboard_only(page, server):
     page.keyboard.press("Enter")  # next vignette: focus back on the levels
     expect(quiz.locator("button[data-niveau=primaire]")).to_be_focused()
     expect(quiz.locator(".atelier-progression")).to_contain_text("Vignette 2 sur")
+
+
+def french(value: str) -> str:
+    """A slider's value as a French reader writes it: « 30 000 », « 0,005 »."""
+    number = float(value)
+    if number == int(number):
+        return f"{int(number):,}".replace(",", "\u202f")
+    return f"{number:,}".replace(",", "\u202f").replace(".", ",")
+
+
+@pytest.mark.parametrize("stem, values", [("demographie", {}), ("sobriete", {"profil": "0.85", "moyenne": "1500"})])
+def test_slider_values_are_written_in_french(page, server, stem, values):
+    open_chapter(page, server, stem)
+    chart = page.locator(".atelier-graphique:has(input[type=range])").first
+    expect(chart).to_have_attribute("data-atelier-rendu", "ok", timeout=30_000)
+    for name, value in values.items():
+        set_input(chart, name, value)
+    sliders = chart.locator(".vega-bind input[type=range]")
+    assert sliders.count() > 0
+    seen = []
+    for k in range(sliders.count()):
+        slider = sliders.nth(k)
+        shown = slider.locator("xpath=following-sibling::output[1]")
+        expect(shown).to_have_text(french(slider.input_value()))
+        expect(slider.locator("xpath=following-sibling::span[1]")).to_be_hidden()
+        seen.append(shown.text_content())
+    assert any("\u202f" in v or "," in v for v in seen), seen  # the French forms were really exercised
+    assert not page.failures, page.failures

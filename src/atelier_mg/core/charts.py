@@ -90,6 +90,22 @@ _LOADER = """<div id="{div_id}" class="atelier-graphique" role="figure" aria-lab
     }}
     return window.__atelierVega;
   }}
+  function frenchRanges(el) {{
+    /* Vega writes a slider's value as JavaScript does (« 0.005 », « 30000 »): shown in French instead
+       (« 0,005 », « 30 000 »), in an <output> that follows the slider; Vega's own text is hidden. */
+    el.querySelectorAll(".vega-bind input[type=range]").forEach(function (input) {{
+      var raw = input.nextElementSibling;
+      if (!raw || raw.tagName !== "SPAN") return;
+      raw.hidden = true;
+      var out = document.createElement("output");
+      out.className = "atelier-valeur";
+      raw.insertAdjacentElement("afterend", out);
+      function show() {{ out.textContent = Number(input.value).toLocaleString("fr-FR", {{maximumFractionDigits: 6}}); }}
+      show();
+      input.addEventListener("input", show);
+      input.addEventListener("change", show);
+    }});
+  }}
   function alternative(el) {{
     /* A text mark of a unit named « atelier_alt » is the chart's text alternative: copied into an
        aria-live paragraph after the chart, and again each time Vega redraws it (inputs moved). */
@@ -114,7 +130,7 @@ _LOADER = """<div id="{div_id}" class="atelier-graphique" role="figure" aria-lab
   }}
   loadVega()
     .then(function (vegaEmbed) {{ return vegaEmbed(el, spec, opts); }})
-    .then(function () {{ alternative(el); el.setAttribute("data-atelier-rendu", "ok"); }})
+    .then(function () {{ frenchRanges(el); alternative(el); el.setAttribute("data-atelier-rendu", "ok"); }})
     .catch(function (err) {{
       el.setAttribute("data-atelier-rendu", "erreur");
       el.textContent = "Le graphique n'a pas pu être affiché (" + err.message + "). " +
