@@ -26,6 +26,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..core.bwrap import folder_binds, system_binds
 from ..core.paths import runtime_paths
 
 GIB = 1024**3
@@ -75,22 +76,8 @@ def _course_paths() -> list[Path]:
 
 
 def _system_binds() -> list[str]:
-    args = ["--ro-bind", "/usr", "/usr", "--ro-bind", "/etc", "/etc"]
-    for name in ("/bin", "/lib", "/lib64", "/sbin", "/lib32", "/libx32"):
-        if os.path.islink(name):
-            args += ["--symlink", os.readlink(name), name]
-        elif os.path.isdir(name):
-            args += ["--ro-bind", name, name]
-    folders: list[str] = []  # parents of the bound paths, created traversable (bwrap makes them 0700 as root)
-    binds: list[str] = []
-    for path in _course_paths():
-        for parent in reversed(path.parents[:-1]):
-            if str(parent) not in folders and str(parent) != "/tmp":
-                folders.append(str(parent))
-        binds += ["--ro-bind", str(path), str(path)]
-    for folder in folders:
-        args += ["--perms", "0755", "--dir", folder]
-    return args + binds
+    """The system and the course's paths, read-only (``core/bwrap.py``, shared with the hub)."""
+    return [*system_binds(), *folder_binds(_course_paths())]
 
 
 def bound_under_tmp() -> set[str]:

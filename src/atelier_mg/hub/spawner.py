@@ -28,6 +28,7 @@ from pathlib import Path
 from jupyterhub.spawner import LocalProcessSpawner
 from traitlets import Dict, Float, Integer, List, Unicode
 
+from ..core.bwrap import folder_binds, system_binds
 from ..core.paths import runtime_paths
 
 CGROUP_ROOT = Path("/sys/fs/cgroup")
@@ -80,27 +81,9 @@ def read_only_paths(extra: list[Path] = ()) -> list[Path]:
 
 
 def bwrap_args(read_only: list[Path], read_write: list[Path]) -> list[str]:
-    args = ["--ro-bind", "/usr", "/usr", "--ro-bind", "/etc", "/etc"]
-    for name in ("/bin", "/lib", "/lib64", "/sbin", "/lib32", "/libx32"):
-        if os.path.islink(name):
-            args += ["--symlink", os.readlink(name), name]
-        elif os.path.isdir(name):
-            args += ["--ro-bind", name, name]
-    args += ["--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--tmpfs", "/tmp",
-             "--perms", "1777", "--tmpfs", "/var/tmp"]
-    folders: list[str] = []  # parents of the bound paths, traversable (bwrap creates them 0700 as root)
-    for path in [*read_only, *read_write]:
-        for parent in reversed(path.parents[:-1]):
-            if str(parent) not in folders and str(parent) not in ("/tmp", "/var/tmp") and \
-                    not str(parent).startswith(("/usr", "/etc", "/proc", "/dev")):
-                folders.append(str(parent))
-    for folder in folders:
-        args += ["--perms", "0755", "--dir", folder]
-    for path in read_only:
-        args += ["--ro-bind", str(path), str(path)]
-    for path in read_write:
-        args += ["--bind", str(path), str(path)]
-    return args
+    """The system, a private /tmp and /var/tmp, then the folders (``core/bwrap.py``, shared with grading)."""
+    return [*system_binds(), "--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--tmpfs", "/tmp",
+            "--perms", "1777", "--tmpfs", "/var/tmp", *folder_binds(read_only, read_write, mounted=("/tmp", "/var/tmp"))]
 
 
 class AtelierSpawner(LocalProcessSpawner):
