@@ -20,6 +20,11 @@ def parameter_table(dataset: str) -> pd.DataFrame:
     return data.load_table(dataset).sort_values("ordre").set_index("code")
 
 
+def parameter_values(table: pd.DataFrame, codes: dict[str, str]) -> dict[str, float]:
+    """The value of each field's row (``codes`` maps a field to its row), as a float: a model's defaults."""
+    return {attr: float(table.loc[code, "valeur"]) for attr, code in codes.items()}
+
+
 def bound_problems(params, table: pd.DataFrame, codes: dict[str, str], template: str,
                    name: Callable[[str], str] = str.lower,
                    extra: Callable[[str, float, pd.Series], str | None] | None = None) -> list[str]:

@@ -50,3 +50,60 @@ def show_chart(output, chart) -> None:
     with output:
         output.clear_output(wait=True)
         display(chart)
+
+
+def parameter_help(table, codes, status: bool = True):
+    """An ``ipywidgets.HTML`` list explaining each parameter shown: label, unit (and status), explanation.
+
+    ``table`` is a simulator's parameter table (:func:`atelier_mg.core.parameters.parameter_table`), ``codes``
+    the rows of the sliders shown, in order.
+    """
+    import ipywidgets as w
+
+    items = []
+    for code in codes:
+        row = table.loc[code]
+        kind = f"{html.escape(row['unite'])}, {html.escape(row['statut'])}" if status else html.escape(row["unite"])
+        items.append(f"<li><strong>{html.escape(row['libelle'])}</strong> ({kind}) : {html.escape(row['explication'])}</li>")
+    return w.HTML("<ul>" + "".join(items) + "</ul>")
+
+
+def connect(sliders: dict, build, error: type[Exception], show, preset=None):
+    """Tie a simulator's sliders to its model; returns the message line (``atelier-message``).
+
+    On every change, ``build({attribute: slider value})`` makes the model's parameters: an ``error`` raised
+    there is shown in French on the message line, otherwise the line is cleared and ``show(parameters)``
+    draws the result. ``preset`` = (dropdown, ``code → parameters``): choosing an entry sets every slider
+    at once (one refresh, under :class:`Pause`). Draws once before returning.
+    """
+    import ipywidgets as w
+
+    line = w.HTML().add_class("atelier-message")
+    pause = Pause()
+
+    def refresh(*_):
+        if pause:
+            return
+        try:
+            params = build({attr: sl.value for attr, sl in sliders.items()})
+        except error as exc:
+            line.value = message(exc)
+            return
+        line.value = ""
+        show(params)
+
+    if preset is not None:
+        choose, values = preset
+
+        def apply(*_):
+            chosen = values(choose.value)
+            with pause:
+                for attr, sl in sliders.items():
+                    sl.value = getattr(chosen, attr)
+
+        choose.observe(lambda *_: (apply(), refresh()), names="value")
+        apply()
+    for sl in sliders.values():
+        sl.observe(refresh, names="value")
+    refresh()
+    return line

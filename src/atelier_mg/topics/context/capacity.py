@@ -30,7 +30,7 @@ import pandas as pd
 
 from ...core import charts, ui
 from ...core.formatting import format_count
-from ...core.parameters import bound_problems, parameter_table
+from ...core.parameters import bound_problems, parameter_table, parameter_values
 
 DATASET = "parametres_capacite_territoire"
 MAX_HORIZON = 20
@@ -81,8 +81,7 @@ class Territory:
 
 def defaults(**changes: float) -> Territory:
     """The parameters of ``data/``, with the given attributes changed."""
-    table = parameters()
-    values = {attr: float(table.loc[code, "valeur"]) for attr, code in CODES.items()}
+    values = parameter_values(parameters(), CODES)
     for attr in INTEGERS:
         values[attr] = int(values[attr])
     return replace(Territory(**values), **changes)
@@ -278,28 +277,18 @@ def simulator(t: Territory | None = None):
         sliders[attr] = kind(value=getattr(t, attr), min=row["minimum"], max=row["maximum"], step=row["pas"],
                              description=row["libelle"], style=style, layout=lay, continuous_update=False,
                              **options).add_class(f"atelier-{code}")
-    help_text = w.HTML("<ul>" + "".join(
-        f"<li><strong>{html.escape(params_table.loc[CODES[a], 'libelle'])}</strong> "
-        f"({html.escape(params_table.loc[CODES[a], 'unite'])}, {html.escape(params_table.loc[CODES[a], 'statut'])}) : "
-        f"{html.escape(params_table.loc[CODES[a], 'explication'])}</li>" for a in sliders) + "</ul>")
-    message = w.HTML().add_class("atelier-message")
+    help_text = ui.parameter_help(params_table, [CODES[a] for a in sliders])
     figure = w.Output().add_class("atelier-figure")
     text = w.HTML().add_class("atelier-description")
     summary = w.HTML().add_class("atelier-tableau")
 
-    def refresh(*_):
-        try:
-            territory = replace(t, **{a: (int(s.value) if a in INTEGERS else float(s.value)) for a, s in sliders.items()})
-        except CapacityError as exc:
-            message.value = ui.message(exc)
-            return
-        message.value = ""
+    def show(territory: Territory) -> None:
         years = project(territory)
         text.value = f"<p role='status' aria-live='polite'>{html.escape(describe(territory, years))}</p>"
         summary.value = table(years).to_html(index=False, border=0, classes="atelier-table")
         ui.show_chart(figure, chart(territory))
 
-    for s in sliders.values():
-        s.observe(refresh, names="value")
-    refresh()
+    message = ui.connect(
+        sliders, lambda values: replace(t, **{a: (int(v) if a in INTEGERS else float(v)) for a, v in values.items()}),
+        CapacityError, show)
     return w.VBox([*sliders.values(), message, text, figure, summary, help_text])

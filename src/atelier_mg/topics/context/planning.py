@@ -29,7 +29,7 @@ import pandas as pd
 
 from ...core import charts, data, ui
 from ...core.formatting import format_count, french_number
-from ...core.parameters import bound_problems, parameter_table
+from ...core.parameters import bound_problems, parameter_table, parameter_values
 
 DATASET = "parametres_planning_dmg"
 MAQUETTE = "maquette_des_mg_2023"
@@ -81,8 +81,7 @@ class Planning:
 
 def defaults(**changes: float) -> Planning:
     """The parameters of ``data/``, with the given attributes changed."""
-    table = parameters()
-    values = {attr: float(table.loc[code, "valeur"]) for attr, code in CODES.items()}
+    values = parameter_values(parameters(), CODES)
     return replace(Planning(**values), **changes)
 
 
@@ -291,29 +290,18 @@ def simulator():
         widget = w.FloatSlider(readout_format=".1f", **common) if row["maximum"] <= 1 else w.IntSlider(
             **{k: int(v) if k in ("min", "max", "step", "value") else v for k, v in common.items()})
         sliders[attr] = widget.add_class(f"atelier-{code.replace('_', '-')}")
-    help_text = w.HTML("<ul>" + "".join(
-        f"<li><strong>{html.escape(table.loc[CODES[a], 'libelle'])}</strong> ({html.escape(table.loc[CODES[a], 'unite'])}, "
-        f"{html.escape(table.loc[CODES[a], 'statut'])}) : {html.escape(table.loc[CODES[a], 'explication'])}</li>"
-        for a in sliders) + "</ul>")
-    message = w.HTML().add_class("atelier-message")
+    help_text = ui.parameter_help(table, [CODES[a] for a in sliders])
     figure = w.Output().add_class("atelier-figure")
     text = w.HTML().add_class("atelier-description")
     result = w.HTML().add_class("atelier-tableau")
 
-    def refresh(*_):
-        try:
-            p = defaults(**{attr: float(sl.value) for attr, sl in sliders.items()})
-        except PlanningError as exc:
-            message.value = ui.message(exc)
-            return
-        message.value = ""
+    def show(p: Planning) -> None:
         need = simulate(p)
         text.value = f"<p role='status' aria-live='polite'>{html.escape(describe(p, need))}</p>"
         result.value = (table_view(need).to_html(index=False, border=0, classes="atelier-table")
                         + f"<p style='font-size:90%'>Paramètres : {html.escape(data.load(DATASET).citation)}</p>")
         ui.show_chart(figure, chart(p))
 
-    for sl in sliders.values():
-        sl.observe(refresh, names="value")
-    refresh()
+    message = ui.connect(sliders, lambda values: defaults(**{a: float(v) for a, v in values.items()}), PlanningError,
+                         show)
     return w.VBox([*sliders.values(), message, text, figure, result, help_text])

@@ -25,7 +25,7 @@ import pandas as pd
 
 from ...core import charts, data, ui
 from ...core.formatting import format_count, french_number
-from ...core.parameters import bound_problems, parameter_table
+from ...core.parameters import bound_problems, parameter_table, parameter_values
 
 DATASET = "parametres_equipe"
 COMPOSITIONS = "compositions_equipe"
@@ -77,8 +77,7 @@ class Team:
 
 def defaults(**changes: float) -> Team:
     """The parameters of ``data/`` (the Vendée team of 2025), with the given attributes changed."""
-    table = parameters()
-    values = {attr: float(table.loc[code, "valeur"]) for attr, code in CODES.items()}
+    values = parameter_values(parameters(), CODES)
     return replace(Team(**values), **changes)
 
 
@@ -245,36 +244,14 @@ def simulator(start: str = "vendee_2025"):
         sliders[attr] = w.FloatSlider(min=row["minimum"], max=row["maximum"], step=row["pas"], description=row["libelle"],
                                       style=style, layout=lay, continuous_update=False,
                                       readout_format=".1f").add_class(f"atelier-{code}")
-    help_text = w.HTML("<ul>" + "".join(
-        f"<li><strong>{html.escape(table.loc[CODES[a], 'libelle'])}</strong> ({html.escape(table.loc[CODES[a], 'unite'])}, "
-        f"{html.escape(table.loc[CODES[a], 'statut'])}) : {html.escape(table.loc[CODES[a], 'explication'])}</li>"
-        for a in sliders) + "</ul>")
-    message = w.HTML().add_class("atelier-message")
+    help_text = ui.parameter_help(table, [CODES[a] for a in sliders])
     figure = w.Output().add_class("atelier-figure")
     text = w.HTML().add_class("atelier-description")
-    pause = ui.Pause()
 
-    def apply_composition(*_):
-        team = composition(choose.value)
-        with pause:
-            for attr, sl in sliders.items():
-                sl.value = getattr(team, attr)
-
-    def refresh(*_):
-        if pause:
-            return
-        try:
-            team = defaults(**{attr: float(sl.value) for attr, sl in sliders.items()})
-        except TeamError as exc:
-            message.value = ui.message(exc)
-            return
-        message.value = ""
+    def show(team: Team) -> None:
         ui.show_chart(figure, chart(team))
         text.value = f"<p role='status' aria-live='polite'>{html.escape(describe(team, capacity(team)))}</p>"
 
-    choose.observe(lambda *_: (apply_composition(), refresh()), names="value")
-    for sl in sliders.values():
-        sl.observe(refresh, names="value")
-    apply_composition()
-    refresh()
+    message = ui.connect(sliders, lambda values: defaults(**{a: float(v) for a, v in values.items()}), TeamError, show,
+                         preset=(choose, composition))
     return w.VBox([choose, *sliders.values(), message, text, figure, help_text])

@@ -28,7 +28,7 @@ import pandas as pd
 
 from ...core import charts, ui
 from ...core.formatting import format_count
-from ...core.parameters import bound_problems, parameter_table
+from ...core.parameters import bound_problems, parameter_table, parameter_values
 
 DATASET = "parametres_biais_depistage"
 LN2 = math.log(2)
@@ -76,8 +76,7 @@ class Biases:
 
 def defaults(**changes: float) -> Biases:
     """The parameters of ``data/``, with the given attributes changed."""
-    table = parameters()
-    values = {attr: float(table.loc[code, "valeur"]) for attr, code in CODES.items()}
+    values = parameter_values(parameters(), CODES)
     values["population"] = int(values["population"])
     return replace(Biases(**values), **changes)
 
@@ -344,35 +343,14 @@ def simulator(start: str = "trois"):
         sliders[attr] = w.FloatSlider(min=row["minimum"], max=row["maximum"], step=row["pas"], description=row["libelle"],
                                       style=style, layout=lay, continuous_update=False,
                                       readout_format=".2f" if row["maximum"] <= 1 else ".1f").add_class(f"atelier-{code}")
-    help_text = w.HTML("<ul>" + "".join(
-        f"<li><strong>{html.escape(table.loc[CODES[a], 'libelle'])}</strong> ({html.escape(table.loc[CODES[a], 'unite'])}) : "
-        f"{html.escape(table.loc[CODES[a], 'explication'])}</li>" for a in sliders) + "</ul>")
-    message = w.HTML().add_class("atelier-message")
+    help_text = ui.parameter_help(table, [CODES[a] for a in sliders], status=False)
     figure = w.Output().add_class("atelier-figure")
     text = w.HTML().add_class("atelier-description")
-    pause = ui.Pause()
 
-    def apply_scenario(*_):
-        s = scenario(choose.value)
-        with pause:
-            for attr, sl in sliders.items():
-                sl.value = getattr(s, attr)
-
-    def refresh(*_):
-        if pause:
-            return
-        try:
-            p = defaults(**{attr: float(sl.value) for attr, sl in sliders.items()})
-        except BiasError as exc:
-            message.value = ui.message(exc)
-            return
-        message.value = ""
+    def show(p: Biases) -> None:
         ui.show_chart(figure, chart(p))
         text.value = f"<p role='status'>{html.escape(describe(p, simulate(p)))}</p>"
 
-    choose.observe(lambda *_: (apply_scenario(), refresh()), names="value")
-    for sl in sliders.values():
-        sl.observe(refresh, names="value")
-    apply_scenario()
-    refresh()
+    message = ui.connect(sliders, lambda values: defaults(**{a: float(v) for a, v in values.items()}), BiasError, show,
+                         preset=(choose, scenario))
     return w.VBox([choose, *sliders.values(), message, text, figure, help_text])
