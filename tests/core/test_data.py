@@ -1,5 +1,6 @@
 """Jeux de données : schéma, métadonnées, valeurs comparées aux publications."""
 
+import re
 import shutil
 
 import pandas as pd
@@ -138,3 +139,75 @@ def test_every_dataset_says_when_and_against_what_it_was_checked(tmp_path, monke
     meta.write_text(text.replace('date: "', 'date: "le '))
     with pytest.raises(data.DataError, match="verification.date » invalide"):
         data.read_metadata("valeurs", folder)
+
+
+def test_every_file_of_data_has_valid_past_dates_and_urls_for_rules():
+    """The validator runs on every metadata file of data/ (CI): dates well formed and not in the future."""
+    import datetime as dt
+
+    files = sorted(data.data_dir().glob("*.meta.yaml"))
+    assert len(files) == len(data.available()) >= 80
+    for path in files:
+        meta = data.read_metadata(path.name.removesuffix(".meta.yaml"))
+        assert dt.date.fromisoformat(str(meta["verification"]["date"])) <= dt.date.today(), path.name
+        if data.scope(meta) in data.NEEDS_URL:
+            assert meta["source"]["url"].startswith("https://"), path.name
+
+
+@pytest.mark.parametrize(("field", "before", "after", "expected"), [
+    ("verification.date", 'date: "', 'date: "2026-02-30', "champ « verification.date » invalide"),
+    ("verification.date", 'date: "', 'date: "2999-01-01', "champ « verification.date » dans le futur"),
+    ("date_extraction", 'date_extraction: "', 'date_extraction: "30/11/2026', "champ « date_extraction » invalide"),
+    ("date_extraction", 'date_extraction: "', 'date_extraction: "2999-01-01', "champ « date_extraction » dans le futur"),
+    ("date_publication", 'date_publication: "', 'date_publication: "mars ', "champ « date_publication » invalide"),
+    ("date_publication", 'date_publication: "', 'date_publication: "2999', "champ « date_publication » dans le futur"),
+])
+def test_a_missing_malformed_or_future_date_is_refused_naming_file_and_field(tmp_path, monkeypatch, field, before,
+                                                                                 after, expected):
+    folder = _copy_data(tmp_path, monkeypatch)
+    meta = folder / "valeurs.meta.yaml"
+    text = meta.read_text()
+    assert before in text
+    # Replace the whole quoted value.
+    start = text.index(before) + len(before)
+    end = text.index('"', start)
+    meta.write_text(text[:text.index(before)] + after + text[end:])
+    with pytest.raises(data.DataError, match=expected) as err:
+        data.read_metadata("valeurs", folder)
+    assert "valeurs.meta.yaml" in str(err.value)
+
+
+def test_a_publication_may_give_only_its_month_or_year(tmp_path, monkeypatch):
+    folder = _copy_data(tmp_path, monkeypatch)
+    meta = folder / "valeurs.meta.yaml"
+    text = meta.read_text()
+    for value in ("2025", "2025-03"):
+        meta.write_text(re.sub(r'date_publication: "[^"]*"', f'date_publication: "{value}"', text))
+        assert data.read_metadata("valeurs", folder)["date_publication"] == value
+
+
+def test_a_rule_or_a_national_figure_without_url_is_refused(tmp_path, monkeypatch):
+    folder = _copy_data(tmp_path, monkeypatch)
+    # A legal text as source, its address removed.
+    meta = folder / "des_mg_2026.meta.yaml"
+    assert data.scope(data.read_metadata("des_mg_2026", folder)) == "reglementaire"
+    meta.write_text("\n".join(line for line in meta.read_text().splitlines() if not line.startswith("  url:")))
+    with pytest.raises(data.DataError, match=r"des_mg_2026\.meta\.yaml.*champ « source\.url » manquant.*texte réglementaire"):
+        data.read_metadata("des_mg_2026", folder)
+    # A national figure declared as such, without an address (or with a plain http one).
+    meta = folder / "arrets_travail_2024.meta.yaml"
+    text = meta.read_text()
+    assert "  url:" not in text and data.scope(data.read_metadata("arrets_travail_2024", folder)) is None
+    meta.write_text(text.replace("schema:", "portee: chiffre_national\nschema:", 1))
+    with pytest.raises(data.DataError, match="champ « source.url » manquant.*chiffre national"):
+        data.read_metadata("arrets_travail_2024", folder)
+    meta.write_text(text.replace("schema:", "portee: chiffre_national\nschema:", 1)
+                    .replace("source:\n", "source:\n  url: \"http://ameli.fr/\"\n", 1))
+    with pytest.raises(data.DataError, match="« http://ameli.fr/ »"):
+        data.read_metadata("arrets_travail_2024", folder)
+    meta.write_text(text.replace("schema:", "portee: chiffre_national\nschema:", 1)
+                    .replace("source:\n", "source:\n  url: \"https://www.ameli.fr/\"\n", 1))
+    assert data.read_metadata("arrets_travail_2024", folder)["portee"] == "chiffre_national"
+    meta.write_text(text.replace("schema:", "portee: rumeur\nschema:", 1))
+    with pytest.raises(data.DataError, match="champ « portee » inconnu"):
+        data.read_metadata("arrets_travail_2024", folder)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -102,10 +103,16 @@ def read_metadata(name: str, folder: Path | None = None) -> dict[str, Any]:
     elif source:
         problems.append("le champ « source » doit contenir « document » et « localisation »")
     problems += _verification_problems(meta.get("verification"))
+    if meta.get("date_publication"):
+        problems += _date_problems("date_publication", meta["date_publication"], partial=True)
+    if meta.get("date_extraction"):
+        problems += _date_problems("date_extraction", meta["date_extraction"], partial=False)
+    problems += _scope_problems(meta)
     if meta.get("schema") and meta["schema"] not in SCHEMAS:
         problems.append(f"schéma « {meta['schema']} » inconnu (connus : {', '.join(sorted(SCHEMAS))})")
     if problems:
-        raise DataError(f"Jeu de données « {name} » : métadonnées incomplètes : " + " ; ".join(problems) + ".")
+        raise DataError(f"Jeu de données « {name} » ({path.name}) : métadonnées incomplètes : "
+                        + " ; ".join(problems) + ".")
     return meta
 
 
@@ -113,15 +120,59 @@ def _verification_problems(verification: Any) -> list[str]:
     """When the dataset was last checked, and against what: both are required."""
     if not isinstance(verification, dict):
         return ["champ « verification » manquant (date et contre : quand et avec quoi le jeu a été vérifié)"]
-    problems = []
-    when = str(verification.get("date") or "")
-    try:
-        dt.date.fromisoformat(when)
-    except ValueError:
-        problems.append(f"champ « verification.date » invalide ou manquant (« {when} » ; format AAAA-MM-JJ)")
+    problems = _date_problems("verification.date", verification.get("date"), partial=False)
     if not str(verification.get("contre") or "").strip():
         problems.append("champ « verification.contre » manquant (la source relue)")
     return problems
+
+
+def _date_problems(field: str, value: Any, partial: bool) -> list[str]:
+    """A date written AAAA-MM-JJ (a publication may give only AAAA or AAAA-MM), not after today."""
+    text = str(value or "").strip()
+    parts = text.split("-")
+    try:
+        if not partial or len(parts) == 3:
+            day = dt.date.fromisoformat(text)
+        elif len(parts) in (1, 2) and all(p.isdigit() for p in parts) and len(parts[0]) == 4:
+            day = dt.date(int(parts[0]), int(parts[1]) if len(parts) == 2 else 1, 1)
+        else:
+            raise ValueError(text)
+    except ValueError:
+        expected = "AAAA-MM-JJ, AAAA-MM ou AAAA" if partial else "AAAA-MM-JJ"
+        return [f"champ « {field} » invalide ou manquant (« {text} » ; format {expected})"]
+    if day > dt.date.today():
+        return [f"champ « {field} » dans le futur (« {text} ») : on n'écrit que la date d'une vérification faite"]
+    return []
+
+
+# What a dataset states (``portee``): a rule or a national figure must give the address of its primary source.
+SCOPES = ("reglementaire", "chiffre_national", "etude", "referentiel", "enseignement")
+NEEDS_URL = ("reglementaire", "chiffre_national")
+# Without ``portee``, a source that is itself a legal text counts as a rule.
+LEGAL_TEXT = re.compile(r"^\s*(Décret|Arrêté|Ordonnance|Loi|Code de la|Convention nationale|Journal officiel)\b", re.I)
+
+
+def scope(meta: dict[str, Any]) -> str | None:
+    """The declared ``portee`` of a dataset, else « reglementaire » when its source is a legal text."""
+    declared = meta.get("portee")
+    if declared:
+        return str(declared)
+    source = meta.get("source")
+    document = str(source.get("document") or "") if isinstance(source, dict) else ""
+    return "reglementaire" if LEGAL_TEXT.match(document) else None
+
+
+def _scope_problems(meta: dict[str, Any]) -> list[str]:
+    kind = scope(meta)
+    if kind is not None and kind not in SCOPES:
+        return [f"champ « portee » inconnu (« {kind} » ; valeurs : {', '.join(SCOPES)})"]
+    source = meta.get("source") if isinstance(meta.get("source"), dict) else {}
+    url = str(source.get("url") or "").strip()
+    if kind in NEEDS_URL and not url.startswith("https://"):
+        what = "un texte réglementaire" if kind == "reglementaire" else "un chiffre national"
+        return [f"champ « source.url » manquant ou invalide (« {url} ») : {what} donne l'adresse https:// de sa "
+                "source primaire (Légifrance, ameli, HAS, DREES, Insee, Santé publique France, ANSM, ANDPC…)"]
+    return []
 
 
 def _describe_failure(case: dict[str, Any]) -> str:
@@ -200,6 +251,15 @@ def _readable_text(table: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
+# Every dataset this process has loaded, in order: what a chapter really uses (see core/freshness).
+_USED: dict[str, None] = {}
+
+
+def used() -> list[str]:
+    """Names of the datasets loaded so far by this process (a chapter's kernel), first use first."""
+    return list(_USED)
+
+
 def load(name: str) -> Dataset:
     """Load a dataset by name, validated, with its metadata. The table is a copy the caller may modify."""
     folder = data_dir()
@@ -207,6 +267,12 @@ def load(name: str) -> Dataset:
         known = ", ".join(available()) or "aucun"
         raise DataError(f"Jeu de données « {name} » inconnu. Jeux disponibles : {known}.")
     ds = _load_cached(name, str(folder))
+    if name not in _USED:
+        _USED[name] = None
+        if os.environ.get("ATELIER_RELEVE_DONNEES"):
+            from .freshness import watch_kernel
+
+            watch_kernel()
     return Dataset(name=ds.name, table=ds.table.copy(), meta=ds.meta)
 
 
