@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from pathlib import Path
 
@@ -10,6 +11,13 @@ from .core.errors import UserError
 from .core.paths import find_root
 
 BASE_HELP = "base de notes : sqlite:///chemin.db ou postgresql://… (par défaut : gradebook.db du dépôt)"
+
+
+def _french_day(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"date invalide « {text} » (format AAAA-MM-JJ)") from None
 
 
 def parser() -> argparse.ArgumentParser:
@@ -83,6 +91,16 @@ def parser() -> argparse.ArgumentParser:
     p_hub.add_argument("action", nargs="?", default="demarrer", choices=["demarrer", "publier", "retours", "correction"])
     p_hub.add_argument("arguments", nargs=argparse.REMAINDER, help="le devoir, ou les arguments d'« atelier correction »")
 
+    p_src = sub.add_parser("verifier-sources", help="lister les chiffres vérifiés il y a plus de N mois, et leurs chapitres",
+                           description="Pour préparer un semestre : chaque jeu de données de data/ dont la dernière "
+                           "vérification date de plus de N mois, l'adresse où le revérifier et les chapitres qui "
+                           "l'utilisent (d'après la dernière construction du livre).")
+    p_src.add_argument("--mois", type=int, default=6, help="ancienneté au-delà de laquelle revérifier (par défaut 6)")
+    p_src.add_argument("--chapitre", default=None, help="seulement les jeux de données de ce chapitre (par exemple : ecologie)")
+    p_src.add_argument("--au", type=_french_day, default=None, metavar="AAAA-MM-JJ",
+                       help="date de référence, par exemple la rentrée du semestre (par défaut : aujourd'hui)")
+    p_src.add_argument("--strict", action="store_true", help="code de sortie 1 s'il reste quelque chose à revérifier")
+
     p_lab = sub.add_parser("lab", help="ouvrir JupyterLab sur le dépôt (exercices, simulateurs)")
     p_lab.add_argument("--ip", default="127.0.0.1")
     p_lab.add_argument("--port", type=int, default=8888)
@@ -130,6 +148,10 @@ def main(argv: list[str] | None = None) -> int:
                 raise UserError(f"atelier hub {args.action} : nommez un devoir (par exemple : ecologie).")
             run = hub.publish if args.action == "publier" else hub.release_feedback
             run(root, args.reglages, args.arguments[0])
+        elif args.commande == "verifier-sources":
+            from .core.freshness import report
+
+            return report(root, args.mois, args.chapitre, args.au, args.strict)
         elif args.commande == "lab":
             from .serving.lab import lab
 

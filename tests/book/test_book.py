@@ -168,16 +168,63 @@ def test_context_chapters_show_their_data_the_gaps_and_the_simulator(built_book)
         assert row.libelle in besoins
     assert "13,8 millions" in besoins and "Ce que la source ne donne pas" in besoins
     for page in (demo, besoins):
-        assert "À jour au 30 novembre 2026" in page and page.count("solution dropdown") + page.count('class="solution') >= 4
+        assert 'class="atelier-a-jour"><em>À jour au ' in page and page.count("solution dropdown") + page.count('class="solution') >= 4
 
 
 MONTHS = "janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre"
+TYPED_DATE = re.compile(rf"À jour au (1er|[0-9]{{1,2}}) ({MONTHS}) 20[0-9]{{2}}")
 
 
 @pytest.mark.parametrize("chapter", [p for p in CHAPTERS if p.stem not in ("index", "bibliographie")], ids=lambda p: p.stem)
-def test_every_chapter_ends_with_the_date_it_was_checked(chapter):
-    last = [line for line in chapter.read_text().splitlines() if line.strip()][-1]
-    assert re.match(rf"\*À jour au (1er|[0-9]{{1,2}}) ({MONTHS}) 20[0-9]{{2}}\* : ", last), last
+def test_no_chapter_types_its_date_it_is_computed(chapter):
+    from atelier_mg.core.freshness import DATE_LINE_SOURCE
+
+    lines = [line for line in chapter.read_text().splitlines() if line.strip()]
+    advice = (f"book/{chapter.name} : remplacez la dernière ligne « {lines[-1][:60]}… » par la seule ligne "
+              f"{DATE_LINE_SOURCE} (sans date) : la date « À jour au … » est calculée à la construction du livre, "
+              "la plus ancienne vérification (verification.date) des jeux de data/ que le chapitre charge.")
+    assert not [line for line in lines if TYPED_DATE.search(line)], advice
+    assert lines[-1].strip() == DATE_LINE_SOURCE, advice
+
+
+def _french_day(text: str):
+    import datetime as dt
+
+    day, month, year = re.fullmatch(rf"(1er|[0-9]{{1,2}}) ({MONTHS}) ([0-9]{{4}})", text).groups()
+    return dt.date(int(year), MONTHS.split("|").index(month) + 1, int(day.removesuffix("er")))
+
+
+def test_each_chapter_is_dated_by_the_oldest_check_of_the_data_it_loaded(built_book):
+    import datetime as dt
+    import html as html_lib
+    import json
+
+    import yaml
+
+    from atelier_mg.core import data
+
+    usage = json.loads((built_book.parent / "donnees-des-chapitres.json").read_text())
+    known = set(data.available())
+    for chapter in _code_chapters():
+        page = html_lib.unescape((built_book / "book" / f"{chapter.stem}.html").read_text())
+        spans = re.findall(r'<span class="atelier-a-jour">(.*?)</span>\s*</p>', page, re.S)
+        assert len(spans) == 1, chapter.stem
+        line = re.sub(r"<[^>]+>", "", spans[0])
+        # What the chapter really loaded includes every dataset its code names.
+        code = "".join(re.findall(r"```\{code-cell\}.*?```", chapter.read_text(), re.S))
+        named = {n for n in re.findall(r"[\"']([a-z0-9_]+)[\"']", code) if n in known}
+        used = usage[chapter.stem]
+        assert named <= set(used), (chapter.stem, named - set(used))
+        checked = {n: dt.date.fromisoformat(str(yaml.safe_load((data.data_dir() / f"{n}.meta.yaml").read_text())
+                                                ["verification"]["date"])) for n in used}
+        if not checked:
+            assert "aucun jeu de données" in line, chapter.stem
+            continue
+        headline = re.match(r"À jour au (.+?) : ", line)
+        assert headline and _french_day(headline.group(1)) == min(checked.values()), (chapter.stem, line)
+        assert f"{len(checked)} jeux de données" in line or len(checked) == 1, line
+        if min(checked.values()) != max(checked.values()):
+            assert "entre le" in line and "plus ancien" in line, line
 
 
 def test_no_page_shows_a_line_of_our_extracted_texts(built_book):
