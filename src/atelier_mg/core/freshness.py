@@ -268,7 +268,8 @@ def report(root: Path, months: int, chapter: str | None = None, on_day: dt.date 
         print(f"   vérifié le {french_date(f.checked)}, contre : {f.against}")
         print(f"   à revérifier : {' ; '.join(f.urls) if f.urls else 'aucune adresse connue (voir « contre »)'}")
         if usage is not None:
-            print(f"   chapitres : {', '.join(item.chapters) if item.chapters else 'aucun (exercices ou tableaux de bord seulement)'}")
+            chapters = ", ".join(item.chapters) or "aucun (exercices ou tableaux de bord seulement)"
+            print(f"   chapitres : {chapters}")
     total = len(data.available()) if chapter is None else len((usage or {}).get(chapter, []))
     if not stale:
         print(f"Aucun : rien à revérifier ({total} jeux de données).")
