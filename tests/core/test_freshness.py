@@ -156,3 +156,9 @@ def test_verifier_sources_explains_bad_requests_in_french(folder, tmp_path, caps
     with pytest.raises(SystemExit):
         cli.main(["--racine", str(root), "verifier-sources", "--au", "07/12/2026"])
     assert "date invalide « 07/12/2026 »" in capsys.readouterr().err
+
+
+def test_the_books_own_source_list_gives_every_document_address_to_check():
+    registry = data.load_table("documents_sources")
+    addresses = {u for u in registry["url"].dropna() if u.startswith("https://")}
+    assert addresses and addresses <= set(freshness.fact("documents_sources").urls)

@@ -61,8 +61,12 @@ class Fact:
 def fact(name: str) -> Fact:
     meta = data.read_metadata(name)
     check = meta["verification"]
+    urls = data.Dataset(name, None, meta).urls
+    if name == "documents_sources":
+        # The book's own list of sources: each document's address is to be checked again too.
+        urls += [u for u in data.load_table(name)["url"].dropna() if str(u).startswith("https://") and u not in urls]
     return Fact(name=name, title=meta["titre"], checked=dt.date.fromisoformat(str(check["date"])),
-                against=str(check["contre"]).strip(), urls=tuple(data.Dataset(name, None, meta).urls))
+                against=str(check["contre"]).strip(), urls=tuple(urls))
 
 
 @dataclass(frozen=True)
