@@ -228,6 +228,43 @@ def test_each_chapter_is_dated_by_the_oldest_check_of_the_data_it_loaded(built_b
             assert "entre le" in line and "plus ancien" in line, line
 
 
+def test_chapters_without_data_and_with_one_dataset_say_what_is_true(tmp_path):
+    import html as html_lib
+
+    from atelier_mg.core import data
+    from atelier_mg.core.freshness import DATE_LINE_SOURCE, french_date
+
+    book = tmp_path / "livre"
+    (book / "book").mkdir(parents=True)
+    (book / "_toc.yml").write_text("format: jb-book\nroot: book/index\nchapters:\n  - file: book/prose\n"
+                                   "  - file: book/calcul\n  - file: book/chiffre\n")
+    config = (ROOT / "_config.yml").read_text()
+    (book / "_config.yml").write_text(config.replace("src/atelier_mg/core/static", str(ROOT / "src/atelier_mg/core/static")))
+    shutil.copy(ROOT / "book" / "references.bib", book / "book")
+    (book / "book" / "index.md").write_text("# Essai\n\n```{tableofcontents}\n```\n")
+    (book / "book" / "prose.md").write_text(f"# Prose\n\nDu texte, sans code.\n\n{DATE_LINE_SOURCE}\n")
+    header = (ROOT / "book" / "valeurs.md").read_text().split("\n---\n", 1)[0] + "\n---\n"
+    cell = "```{{code-cell}} ipython3\n:tags: [remove-cell]\n\n{}\n```\n"
+    (book / "book" / "calcul.md").write_text(header + "# Calcul\n\n" + cell.format("x = 1 + 1") + f"\n{DATE_LINE_SOURCE}\n")
+    code = "from atelier_mg.core import data\nt = data.load_table('ecologie_white_1961')"
+    (book / "book" / "chiffre.md").write_text(header + "# Chiffre\n\n" + cell.format(code) + f"\n{DATE_LINE_SOURCE}\n")
+    result = subprocess.run([str(BIN / "atelier"), "--racine", str(book), "build"], env=tool_env(),
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    pages = {name: html_lib.unescape((book / "_build" / "html" / "book" / f"{name}.html").read_text())
+             for name in ("prose", "calcul", "chiffre")}
+    for name in ("prose", "calcul"):
+        assert "<em>Aucune date de vérification</em> : ce chapitre n’utilise aucun jeu de données" in pages[name]
+        assert "À jour au" not in pages[name]
+    import datetime as dt
+    import json
+
+    usage = json.loads((book / "_build" / "donnees-des-chapitres.json").read_text())
+    assert usage["prose"] == usage["calcul"] == [] and "ecologie_white_1961" in usage["chiffre"]
+    checked = min(dt.date.fromisoformat(str(data.read_metadata(n)["verification"]["date"])) for n in usage["chiffre"])
+    assert f"<em>À jour au {french_date(checked)}</em>" in pages["chiffre"]
+
+
 def test_no_page_shows_a_line_of_our_extracted_texts(built_book):
     """Readers get printed pages or slide titles, never « source 001 l. 1211 » (lines of our text files)."""
     for page in built_book.rglob("*.html"):

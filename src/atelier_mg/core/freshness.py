@@ -153,11 +153,8 @@ def _date_role(name, rawtext, text, lineno, inliner, options=None, content=None)
         logger.warning(f"Rôle {{{ROLE}}} : écrivez exactement {DATE_LINE_SOURCE} (reçu « {text} »).", location=where)
         return [], []
     renderer = document.attributes.get("nb_renderer")
-    if renderer is None:
-        logger.warning(f"Rôle {{{ROLE}}} : réservé aux chapitres exécutés (notebooks MyST avec des cellules de code).",
-                       location=where)
-        return [], []
-    names = recorded(renderer.renderer.nb_client.glue_data)
+    # A page that is not a notebook runs no code, hence loads no dataset.
+    names = recorded(renderer.renderer.nb_client.glue_data) if renderer is not None else []
     try:
         line = date_line(names)
     except data.DataError as exc:
