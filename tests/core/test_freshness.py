@@ -132,6 +132,7 @@ def test_verifier_sources_lists_stale_facts_with_their_chapters_and_urls(folder,
     assert data.read_metadata("des_mg_2026")["source"]["url"] in block
     assert "chapitres : competences, formation" in block
     assert "vérifiés avant le 7 juin 2026" in out and "valeurs — " not in out
+    assert f"d'après la construction du livre du {freshness.french_date(dt.date.today())}" in out
     # For a teacher: exit code 1 when something is stale, if asked.
     assert cli.main([*args, "--strict"]) == 1
     capsys.readouterr()
@@ -162,3 +163,14 @@ def test_the_books_own_source_list_gives_every_document_address_to_check():
     registry = data.load_table("documents_sources")
     addresses = {u for u in registry["url"].dropna() if u.startswith("https://")}
     assert addresses and addresses <= set(freshness.fact("documents_sources").urls)
+
+
+def test_the_pages_read_at_the_last_check_are_given_to_check_again(folder):
+    import yaml
+
+    meta = folder / "valeurs.meta.yaml"
+    content = yaml.safe_load(meta.read_text())
+    content["verification"]["contre"] = "Relu sur https://www.has-sante.fr/jcms/p_1 (page) et https://www.legifrance.gouv.fr/x."
+    meta.write_text(yaml.safe_dump(content, allow_unicode=True))
+    urls = freshness.fact("valeurs").urls
+    assert "https://www.has-sante.fr/jcms/p_1" in urls and "https://www.legifrance.gouv.fr/x" in urls

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,7 +29,8 @@ DATE_LINE_SOURCE = f"{{{ROLE}}}`{ROLE_TEXT}`"
 USAGE_FILE = "donnees-des-chapitres.json"
 RECORD_ENV = "ATELIER_RELEVE_DONNEES"
 GLUE_KEY = "atelier_donnees_"
-GLUE_PREFIX = "application/papermill.record/"  # myst_nb.ext.glue.GLUE_PREFIX: hidden glue output
+GLUE_PREFIX = "application/papermill.record/"
+ADDRESS = re.compile(r"https?://[^\s,;()«»]+")  # myst_nb.ext.glue.GLUE_PREFIX: hidden glue output
 
 
 def french_date(day: dt.date) -> str:
@@ -65,8 +67,11 @@ def fact(name: str) -> Fact:
     if name == "documents_sources":
         # The book's own list of sources: each document's address is to be checked again too.
         urls += [u for u in data.load_table(name)["url"].dropna() if str(u).startswith("https://") and u not in urls]
+    against = str(check["contre"]).strip()
+    # Then the pages the last check read (named in « contre »).
+    urls += [u for u in (m.rstrip(".") for m in ADDRESS.findall(against)) if u not in urls]
     return Fact(name=name, title=meta["titre"], checked=dt.date.fromisoformat(str(check["date"])),
-                against=str(check["contre"]).strip(), urls=tuple(urls))
+                against=against, urls=tuple(urls))
 
 
 @dataclass(frozen=True)
@@ -259,10 +264,13 @@ def report(root: Path, months: int, chapter: str | None = None, on_day: dt.date 
             raise UserError(f"--chapitre : chapitre « {chapter} » inconnu (chapitres : {known}).")
     stale = stale_facts(cutoff, usage, chapter)
     scope = f"du chapitre « {chapter} »" if chapter else "de data/"
-    print(f"Jeux de données {scope} vérifiés avant le {french_date(cutoff)} "
-          f"(plus de {months} mois au {french_date(on_day)}) :")
+    age = f"plus de {months} mois au {french_date(on_day)}" if months else "tout ce qui précède ce jour"
+    print(f"Jeux de données {scope} vérifiés avant le {french_date(cutoff)} ({age}) :")
     if usage is None:
         print("(Chapitres inconnus : le livre n'a pas encore été construit ; lancez « atelier build ».)")
+    else:
+        built = dt.date.fromtimestamp((root / "_build" / USAGE_FILE).stat().st_mtime)
+        print(f"(Chapitres d'après la construction du livre du {french_date(built)}.)")
     for number, item in enumerate(stale, 1):
         f = item.fact
         print(f"\n{number}. {f.name} — « {f.title} »")
