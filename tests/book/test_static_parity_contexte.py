@@ -60,6 +60,8 @@ def test_territory_capacity_page_equals_the_python_model(page, server):
         dict(doctors=200, patients=200_000, growth=0.03, patients_per_doctor=2500, departures=0.2, arrivals=10,
              new_activity=1.2, horizon=20),
         dict(doctors=200, patients=1000),  # « 0 patient »
+        dict(doctors=1, departures=0.2, arrivals=0, horizon=20),  # « 1 médecin traitant peut suivre », « 0 médecin »
+        dict(doctors=1000, patients=1_000_000),  # upper ends: a département, not only a CPTS
         dict(departures=0.13, arrivals=3, new_activity=0.65, growth=0.017, horizon=13, doctors=37, patients=41_000),
         dict(departures=0.01, arrivals=2, new_activity=1, growth=0.012, horizon=7, patients_per_doctor=1370),
     ]

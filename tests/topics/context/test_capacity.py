@@ -103,6 +103,24 @@ def test_text_alternative_gives_first_and_last_year():
     assert "En 2031" in text and "5\u202f000 patients sans médecin traitant (20,0\u202f%)" in text
 
 
+def test_a_departement_fits_the_bounds_of_the_inputs():
+    # An ARS looking at a département (400 GPs for 450,000 patients) must not be refused.
+    table = capacity.parameters()
+    assert table.loc["medecins", "maximum"] >= 400 and table.loc["patients", "maximum"] >= 450_000
+    t = capacity.defaults(doctors=400, patients=450_000)
+    assert capacity.project(t)[0].capacity == 400 * t.patients_per_doctor
+
+
+def test_text_alternative_agrees_in_number_with_one_or_no_doctor():
+    # One doctor who may leave (20 % a year, nobody arrives): « 1 médecin traitant peut suivre », then « 0 médecin ».
+    t = capacity.defaults(doctors=1, departures=0.2, arrivals=0, horizon=20)
+    text = capacity.describe(t, capacity.project(t))
+    assert text.startswith("En 2026, 1 médecin traitant peut suivre ")
+    assert "En 2046, avec 0 médecin, la capacité" in text
+    assert "médecins" not in text
+    assert capacity.doctors_phrase(1.5, False) == "2 médecins" and capacity.doctors_phrase(0.5, False) == "0 médecin"
+
+
 def test_the_chart_tells_the_two_series_apart_without_colour():
     spec = capacity.chart().to_dict()
     top = spec["vconcat"][0]

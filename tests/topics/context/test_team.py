@@ -19,6 +19,22 @@ def test_gps_alone_follow_the_national_active_file():
     assert c.assistants == c.ipa == c.nurses == 0
 
 
+def test_team_counts_the_active_file_not_the_mt_list_of_the_territory_simulator():
+    # The two simulators of the part count patients in different units: the team simulator the
+    # patients seen in the year (file active), the territory simulator the médecin traitant list.
+    # The sentence must say which one, so that nobody compares 1,710 with 1,120 as if alike.
+    from atelier_mg.topics.context import capacity
+
+    t = team.composition("depart")
+    c = team.capacity(t)
+    mt_list = capacity.defaults().patients_per_doctor
+    assert math.isclose(c.per_doctor, team.reference_value("file_active_medecin"))
+    assert math.isclose(mt_list, team.reference_value("patients_mt_medecin"))
+    assert c.per_doctor > mt_list
+    text = team.describe(t, c)
+    assert "file active" in text and "pas patientèle médecin traitant" in text
+
+
 def test_hand_computed_vendee_team():
     t = team.defaults(weeks=46, acts_per_doctor=4600, active_file=1600, assistant_gain=20, ipa_consultations=35)
     c = team.capacity(t)  # 4 GPs, 2 assistants, 1 IPA, 0 nurse

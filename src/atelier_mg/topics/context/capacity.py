@@ -136,14 +136,23 @@ def patients(value: float) -> str:
     return f"{format_count(value)} patient" + ("" if round(value) <= 1 else "s")
 
 
+def doctors_phrase(value: float, first: bool) -> str:
+    """« 0 médecin », « 1 médecin traitant peut suivre », « 25 médecins traitants peuvent suivre »."""
+    plural = round(value) > 1
+    if first:
+        return (f"{format_count(value)} médecin" + ("s traitants peuvent" if plural else " traitant peut")
+                + " suivre")
+    return f"{format_count(value)} médecin" + ("s" if plural else "")
+
+
 def describe(t: Territory, years: list[Year]) -> str:
     """Plain-language summary of the projection (text alternative of the chart)."""
     first, last = years[0], years[-1]
     return (
-        f"En {first.year}, {format_count(first.doctors)} médecins traitants peuvent suivre "
+        f"En {first.year}, {doctors_phrase(first.doctors, True)} "
         f"{format_count(first.capacity)} patients pour {format_count(first.needs)} patients à suivre : "
         f"{patients(first.without)} sans médecin traitant ({percent(first.share_without)}). "
-        f"En {last.year}, avec {format_count(last.doctors)} médecins, la capacité est de "
+        f"En {last.year}, avec {doctors_phrase(last.doctors, False)}, la capacité est de "
         f"{format_count(last.capacity)} patients pour {format_count(last.needs)} patients à suivre : "
         f"{patients(last.without)} sans médecin traitant ({percent(last.share_without)})."
     )
@@ -177,11 +186,14 @@ def sentence() -> str:
     def year(d: str, first: bool) -> str:
         someone = (f"{count(f'{d}.sans')} + ({charts.vega_round(f'{d}.sans')} <= 1 ? ' patient' : ' patients') + "
                    f"' sans médecin traitant (' + {pct(f'{d}.part_sans * 100', 1)} + '\u202f%)'")
+        several = f"{charts.vega_round(f'{d}.medecins')} > 1"
         if first:
-            return (f"'En ' + {d}.annee + ', ' + {count(f'{d}.medecins')} + ' médecins traitants peuvent suivre ' + "
+            return (f"'En ' + {d}.annee + ', ' + {count(f'{d}.medecins')} + "
+                    f"({several} ? ' médecins traitants peuvent suivre ' : ' médecin traitant peut suivre ') + "
                     f"{count(f'{d}.capacite')} + ' patients pour ' + {count(f'{d}.besoins')} + ' patients à suivre : ' + "
                     f"{someone}")
-        return (f"'En ' + {d}.annee + ', avec ' + {count(f'{d}.medecins')} + ' médecins, la capacité est de ' + "
+        return (f"'En ' + {d}.annee + ', avec ' + {count(f'{d}.medecins')} + "
+                f"({several} ? ' médecins' : ' médecin') + ', la capacité est de ' + "
                 f"{count(f'{d}.capacite')} + ' patients pour ' + {count(f'{d}.besoins')} + ' patients à suivre : ' + "
                 f"{someone}")
     return f"{year('datum.premier', True)} + '. ' + {year('datum', False)} + '.'"

@@ -102,7 +102,7 @@ class Capacity:
     assistants: float    # extra GP consultations per week thanks to the assistants
     ipa: float           # IPA consultations per week
     nurses: float        # team nurses' consultations per week
-    patients: float      # patients the GPs can follow in a year
+    patients: float      # distinct patients the GPs can see in a year (file active, not the MT list)
     per_doctor: float    # … per GP
 
     @property
@@ -132,8 +132,9 @@ def describe(t: Team, c: Capacity) -> str:
         f"{french_number(t.ipa)} IPA et {french_number(t.nurses)} infirmiers (équivalents temps plein), l'équipe assure "
         f"environ {format_count(c.total)} consultations par semaine : {format_count(c.doctors)} par les médecins seuls, "
         f"{format_count(c.assistants)} de plus grâce aux assistants, {format_count(c.ipa)} par les IPA et "
-        f"{format_count(c.nurses)} par les infirmiers. Les médecins peuvent ainsi suivre environ "
-        f"{format_count(c.patients)} patients dans l'année, soit {format_count(c.per_doctor)} par médecin."
+        f"{format_count(c.nurses)} par les infirmiers. Les médecins peuvent ainsi voir environ "
+        f"{format_count(c.patients)} patients différents dans l'année (file active, pas patientèle médecin traitant), "
+        f"soit {format_count(c.per_doctor)} par médecin."
     )
 
 
@@ -164,8 +165,8 @@ def sentence(t: Team, bound: tuple[str, ...] = ()) -> str:
         f"environ \" + {count('datum.c_total')} + ' consultations par semaine : ' + {count('datum.c_med')} + "
         f"' par les médecins seuls, ' + {count('datum.c_am')} + ' de plus grâce aux assistants, ' + "
         f"{count('datum.c_ipa')} + ' par les IPA et ' + {count('datum.c_inf')} + ' par les infirmiers. Les médecins "
-        f"peuvent ainsi suivre environ ' + {count('datum.patients')} + \" patients dans l'année, soit \" + "
-        f"{count('datum.par_med')} + ' par médecin.'"
+        f"peuvent ainsi voir environ ' + {count('datum.patients')} + \" patients différents dans l'année (file active, "
+        f"pas patientèle médecin traitant), soit \" + {count('datum.par_med')} + ' par médecin.'"
     )
 
 
@@ -220,7 +221,7 @@ def chart(t: Team | None = None, interactive: bool = False) -> alt.LayerChart:
                     description=(
                         "Équipe de soins primaires : consultations par semaine des médecins, gain dû aux assistants "
                         "médicaux, consultations des IPA et des infirmiers ; la phrase qui accompagne le graphique donne "
-                        "les totaux et les patients suivis."))
+                        "les totaux et les patients vus dans l'année."))
         .configure_view(stroke=None)
         .configure_title(anchor="start", fontSize=14)
     )
