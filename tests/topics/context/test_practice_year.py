@@ -118,3 +118,16 @@ def test_simulator_shows_the_error_and_recovers():
     assert message.value == "" and "les 10 consultations longues" in text.value
     sliders["atelier-majoration"].value = 0.5
     assert "0 € de majoration" not in text.value
+
+
+def test_room_answer_is_the_model():
+    from pathlib import Path
+
+    from atelier_mg.serving.room import definition
+
+    folder = Path(__file__).resolve().parents[3] / "dashboards"
+    room = definition.load("annee_mg", folder)
+    raised = py.year(py.defaults(majoration=float(py.rates().loc["primo_1", "taux"])))
+    question = room.question("primo_zip")
+    assert abs(question.answer - raised.majoration) <= question.tolerance
+    assert room.question("tarif_g").answer == py.tariffs()["G"]

@@ -28,6 +28,7 @@ from .competencies import (
 from .demography import ACTIVITE_PEDIATRIQUE, CHIFFRES_PERIODE, DEMOGRAPHIE_MG, PARAMETRES_SIMULATEUR
 from .ecology import ECOLOGIE, TERRITOIRES
 from .organisation import (
+    AIDES_INSTALLATION,
     CHRONOLOGIE_EQUIPE,
     COMPOSITIONS_EQUIPE,
     DISPOSITIFS_REMUNERATION,
@@ -131,6 +132,7 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
     "tarifs_actes": TARIFS_ACTES,
     "majorations_fmt": MAJORATIONS_FMT,
     "reperes_exercice": REPERES_EXERCICE,
+    "aides_installation": AIDES_INSTALLATION,
     "demographie_mg": DEMOGRAPHIE_MG,
     "activite_pediatrique": ACTIVITE_PEDIATRIQUE,
     "chiffres_periode": CHIFFRES_PERIODE,

@@ -91,3 +91,15 @@ REPERES_EXERCICE = pa.DataFrameSchema(
     },
     strict=True,
 )
+
+AIDES_INSTALLATION = pa.DataFrameSchema(
+    {
+        "code": pa.Column(str, code(r"^[a-z0-9_]+$", "primo_zip"), unique=True),
+        "ordre": order(),
+        "aide": text(unique=True),
+        "montant_eur": pa.Column(float, between(0, 100_000), coerce=True),
+        "conditions": text(),
+        "reference": text(),
+    },
+    strict=True,
+)
