@@ -17,6 +17,7 @@ import re
 import tornado.web
 
 ROOM_SAFE = (
+    "annee_mg",
     "biais_depistage",
     "bilan_stage",
     "capacite_territoire",

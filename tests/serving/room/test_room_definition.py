@@ -23,7 +23,7 @@ def test_every_room_file_loads_and_its_simulators_are_the_books(name):
 
 
 def test_room_dashboards_are_those_with_a_kernel_free_simulator():
-    assert definition.available(DASHBOARDS) == ["ecologie", "tester_ou_traiter"]
+    assert definition.available(DASHBOARDS) == ["annee_mg", "ecologie", "tester_ou_traiter"]
 
 
 def test_numeric_answers_come_from_the_data_or_from_the_model():

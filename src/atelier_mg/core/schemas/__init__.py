@@ -27,7 +27,17 @@ from .competencies import (
 )
 from .demography import ACTIVITE_PEDIATRIQUE, CHIFFRES_PERIODE, DEMOGRAPHIE_MG, PARAMETRES_SIMULATEUR
 from .ecology import ECOLOGIE, TERRITOIRES
-from .organisation import CHRONOLOGIE_EQUIPE, COMPOSITIONS_EQUIPE, DISPOSITIFS_REMUNERATION, PARAMETRES_EQUIPE
+from .organisation import (
+    AIDES_INSTALLATION,
+    CHRONOLOGIE_EQUIPE,
+    COMPOSITIONS_EQUIPE,
+    DISPOSITIFS_REMUNERATION,
+    MAJORATIONS_FMT,
+    PARAMETRES_ANNEE_MG,
+    PARAMETRES_EQUIPE,
+    REPERES_EXERCICE,
+    TARIFS_ACTES,
+)
 from .pertinence import (
     AGE_BANDS,
     ANTIBIOTHERAPIES,
@@ -118,6 +128,11 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
     "compositions_equipe": COMPOSITIONS_EQUIPE,
     "chronologie_equipe": CHRONOLOGIE_EQUIPE,
     "dispositifs_remuneration": DISPOSITIFS_REMUNERATION,
+    "parametres_annee_mg": PARAMETRES_ANNEE_MG,
+    "tarifs_actes": TARIFS_ACTES,
+    "majorations_fmt": MAJORATIONS_FMT,
+    "reperes_exercice": REPERES_EXERCICE,
+    "aides_installation": AIDES_INSTALLATION,
     "demographie_mg": DEMOGRAPHIE_MG,
     "activite_pediatrique": ACTIVITE_PEDIATRIQUE,
     "chiffres_periode": CHIFFRES_PERIODE,

@@ -51,3 +51,55 @@ DISPOSITIFS_REMUNERATION = pa.DataFrameSchema(
                      error="la fin d'un dispositif ne peut pas précéder son début")],
     strict=True,
 )
+
+PARAMETRES_ANNEE_MG = simulator_parameters("patients", ["illustratif", "sourcé", "à confirmer"])
+
+TARIFS_ACTES = pa.DataFrameSchema(
+    {
+        "code": pa.Column(str, code(r"^[A-Z0-9]+$", "G"), unique=True),
+        "ordre": order(),
+        "acte": text(unique=True),
+        "montant_eur": pa.Column(float, between(0, 1000), coerce=True),
+        "depuis": pa.Column(str, pa.Check.str_matches(r"^\d{4}-\d{2}-\d{2}$", error="date AAAA-MM-JJ attendue")),
+        "conditions": text(),
+        "statut": pa.Column(str, one_of(["vérifié", "à confirmer"], "statut")),
+        "reference": text(),
+    },
+    strict=True,
+)
+
+MAJORATIONS_FMT = pa.DataFrameSchema(
+    {
+        "code": pa.Column(str, code(r"^[a-z0-9_]+$", "zip"), unique=True),
+        "ordre": order(),
+        "taux": pa.Column(float, between(0, 1), coerce=True, unique=True),
+        "situation": text(unique=True),
+        "reference": text(),
+    },
+    strict=True,
+)
+
+REPERES_EXERCICE = pa.DataFrameSchema(
+    {
+        "code": pa.Column(str, code(r"^[a-z0-9_]+$", "zonage"), unique=True),
+        "ordre": order(),
+        "theme": pa.Column(str, one_of(["installation", "honoraires", "statuts", "continuité", "accès", "coordination"],
+                                       "thème")),
+        "repere": text(unique=True),
+        "explication": text(),
+        "reference": text(),
+    },
+    strict=True,
+)
+
+AIDES_INSTALLATION = pa.DataFrameSchema(
+    {
+        "code": pa.Column(str, code(r"^[a-z0-9_]+$", "primo_zip"), unique=True),
+        "ordre": order(),
+        "aide": text(unique=True),
+        "montant_eur": pa.Column(float, between(0, 100_000), coerce=True),
+        "conditions": text(),
+        "reference": text(),
+    },
+    strict=True,
+)
