@@ -137,7 +137,9 @@ def _check(text: str, lang: str, state: dict[str, MoodleState], maximum: float, 
                         "écrit. Signalez-le avec la feuille téléchargée.")
     for number in sorted(graded, key=int):
         why = preview.skipped.get(number)
-        if why and why not in ("note inchangée",):
+        if number not in preview.grades and why is None:
+            why = f"identifiant illisible pour Moodle : il attend « {string(lang, 'hiddenuser')}{number} »"
+        if why and why != "note inchangée":
             warnings.append(f"Participant {number} : Moodle ne prendra pas cette note ({why}).")
 
 

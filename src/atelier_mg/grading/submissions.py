@@ -74,6 +74,10 @@ def _normal(text: str) -> str:
     return " ".join("".join(c for c in text if not unicodedata.combining(c)).split())
 
 
+def _sorted(key: str) -> str:
+    return "#" + " ".join(sorted(key.split()))
+
+
 def read_worksheet(path: Path) -> dict[str, str]:
     """Moodle grading worksheet: participant number → e-mail, or « participantN » under anonymous submissions."""
     sheet = read_moodle_worksheet(path)
@@ -100,8 +104,9 @@ class Roster:
             for full in {f"{first} {last}".strip(), f"{last} {first}".strip()}:
                 # as Moodle writes it in file names: « _ » → space, then clean_filename (« N'Diaye » → « NDiaye »)
                 for key in {_normal(full), _normal(clean_filename(full.replace("_", " ")))}:
-                    if sid not in self.by_name.get(key, []):
-                        self.by_name.setdefault(key, []).append(sid)
+                    for variant in (key, _sorted(key)):  # either order, also from a worksheet's « Nom complet »
+                        if sid not in self.by_name.get(variant, []):
+                            self.by_name.setdefault(variant, []).append(sid)
 
     def match_name(self, name: str, participant: str = "") -> tuple[str | None, str]:
         if is_participant_name(name):
@@ -110,7 +115,7 @@ class Roster:
                 return anonymous, ""
             return None, (f"rendu anonyme (participant {participant}) : importez d'abord la feuille d'évaluation du "
                           "devoir comme promotion (atelier correction importer-promotion <feuille>.csv)")
-        found = sorted(set(self.by_name.get(_normal(name), [])))
+        found = sorted(set(self.by_name.get(_normal(name)) or self.by_name.get(_sorted(_normal(name)), [])))
         if len(found) == 1:
             return found[0], ""
         if found:
