@@ -9,6 +9,7 @@ import csv
 import io
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import zipfile
@@ -54,14 +55,24 @@ def files(export: str) -> tuple[Path, Path]:
     return next(folder.glob("*.zip")), next(p for p in folder.glob("*.csv") if not p.name.startswith("participants"))
 
 
+def readme_commands() -> list[list[str]]:
+    """The commands of the README's DMG step by step (« *2. Corriger* »), as written there."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"\*2\. Corriger\*.*?```bash\n(.*?)```", text, re.S)[1]
+    commands = [shlex.split(line) for line in block.splitlines() if line.strip()]
+    assert all(c[:2] == [".venv/bin/atelier", "correction"] for c in commands)
+    return [c[2:] for c in commands]
+
+
 def readme_workflow(course: Path, export: str) -> str:
-    """The README's commands, as written there, on one real export; returns what importer-rendus printed."""
+    """The README's commands, as written there, on one real export (its file names replaced by the real ones);
+    returns what importer-rendus printed."""
     archive, sheet = files(export)
-    atelier(course, "importer-promotion", str(sheet))
-    out = atelier(course, "importer-rendus", ASSIGNMENT, str(archive), "--feuille", str(sheet)).stdout
-    atelier(course, "noter", ASSIGNMENT)
-    atelier(course, "retours", ASSIGNMENT)
-    atelier(course, "exporter", ASSIGNMENT, "--feuille", str(sheet))
+    out = ""
+    for command in readme_commands():
+        args = [str(sheet) if a.startswith("Notes-") else str(archive) if a.endswith(".zip") else a for a in command]
+        done = atelier(course, *args)
+        out = done.stdout if command[0] == "importer-rendus" else out
     return out
 
 
