@@ -52,7 +52,11 @@ def parser() -> argparse.ArgumentParser:
     p_corr = sub.add_parser("correction", help="corriger les devoirs d'une promotion (DMG)")
     corr = p_corr.add_subparsers(dest="action", required=True, metavar="action")
     p_roster = corr.add_parser("importer-promotion", help="importer la liste des internes (CSV, ou export Moodle)")
-    p_roster.add_argument("fichier", type=Path, help="CSV : id;prenom;nom;email, ou l'export « Participants » de Moodle")
+    p_roster.add_argument("fichier", type=Path, help="CSV : id;prenom;nom;email, l'export « Participants » de Moodle, "
+                          "ou la feuille d'évaluation du devoir Moodle")
+    p_roster.add_argument("--feuille", type=Path, default=None,
+                          help="feuille d'évaluation du devoir Moodle : seuls ses étudiants sont gardés "
+                               "de l'export « Participants »")
     p_roster.add_argument("--base", default=None, help=BASE_HELP)
     p_subs = corr.add_parser("importer-rendus", help="importer les rendus d'un devoir (zip Moodle, dossier, échange nbgrader)")
     p_subs.add_argument("devoir", help="nom du devoir (par exemple : ecologie)")
@@ -79,7 +83,11 @@ def parser() -> argparse.ArgumentParser:
     p_export.add_argument("devoir")
     p_export.add_argument("--feuille", type=Path, default=None,
                           help="feuille d'évaluation téléchargée depuis le devoir Moodle : remplie telle quelle")
-    p_export.add_argument("--sur", type=float, default=None, help="ramener les notes sur ce total (par exemple 20)")
+    p_export.add_argument("--sur", type=float, default=None,
+                          help="sans --feuille : la note maximale du devoir Moodle "
+                               "(avec --feuille, elle est lue dans la feuille)")
+    p_export.add_argument("--langue", choices=["fr", "en"], default="fr",
+                          help="sans --feuille : langue du site Moodle, pour les intitulés des colonnes (par défaut fr)")
     p_export.add_argument("--base", default=None, help=BASE_HELP)
 
     p_hub = sub.add_parser("hub", help="l'espace de travail de la promotion : JupyterHub en français (faculté)",
@@ -128,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
             from .grading import command
 
             if args.action == "importer-promotion":
-                command.import_promotion(root, args.fichier, args.base)
+                command.import_promotion(root, args.fichier, args.base, args.feuille)
             elif args.action == "importer-rendus":
                 command.import_submissions(root, args.devoir, args.source, args.base, args.feuille, args.echange)
             elif args.action == "noter":
@@ -136,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
             elif args.action == "retours":
                 command.feedback(root, args.devoir, args.base, args.processus)
             elif args.action == "exporter":
-                command.export(root, args.devoir, args.base, args.feuille, args.sur)
+                command.export(root, args.devoir, args.base, args.feuille, args.sur, args.langue)
         elif args.commande == "hub":
             from .hub import command as hub
 

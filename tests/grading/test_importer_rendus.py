@@ -57,8 +57,9 @@ def test_moodle_zip_matches_names_renames_and_lists_every_unused_file(course, tm
 def test_worksheet_resolves_homonyms_and_the_export_uses_participant_numbers(course, tmp_path):
     archive = moodle_zip(tmp_path / "rendus.zip", course)
     sheet = tmp_path / "feuille.csv"
-    sheet.write_text("Identifiant,Nom complet,Adresse de courriel,Statut,Note,Note maximale,Commentaires de feedback\n"
-                     "Participant 1003,Anne Durand,a.durand2@exemple.fr,Remis,,10,\n", encoding="utf-8")
+    sheet.write_text("Identifiant,Nom complet,Adresse de courriel,Statut,Note,Note maximale,"
+                     "Dernière modification (note),Feedback par commentaires\n"
+                     'Participant1003,Anne Durand,a.durand2@exemple.fr,Remis,,"10,00",-,\n', encoding="utf-8")
     out = atelier(course, "importer-rendus", ASSIGNMENT, str(archive), "--feuille", str(sheet)).stdout
     assert "participant 1001 (" not in out
     assert (course / "submitted" / "a.durand2" / ASSIGNMENT / "ecologie.ipynb").exists()
@@ -67,8 +68,8 @@ def test_worksheet_resolves_homonyms_and_the_export_uses_participant_numbers(cou
     assert "1 refusé(s)" in graded  # rapport.pdf
     atelier(course, "exporter", ASSIGNMENT)
     moodle = (course / "correction" / ASSIGNMENT / "notes-moodle.csv").read_text(encoding="utf-8-sig")
-    assert "Participant 1002,Jean-Pierre Dupont,jp.dupont@exemple.fr,10,10," in moodle
-    assert "Participant 1005,Zoé Lefèvre" in moodle and "rapport.pdf" in moodle
+    assert 'Participant1002,Jean-Pierre Dupont,jp.dupont@exemple.fr,"10,00","10,00",-,' in moodle
+    assert "Participant1005,Zoé Lefèvre" in moodle and "rapport.pdf" in moodle
 
 
 def test_plain_folder(tmp_path):

@@ -75,11 +75,11 @@ def test_refused_submission_feedback_says_why_and_what_to_do(course):
 
 def test_moodle_worksheet_is_filled_as_downloaded(course, tmp_path):
     header = ["Identifiant", "Nom complet", "Adresse de courriel", "Statut", "Note", "Note maximale",
-              "Note modifiable", "Dernière modification (note)", "Commentaires de feedback"]
-    rows = [["Participant 11", "Paul Parfait", "parfait@exemple.fr", "Remis", "", "20,00", "Oui", "-", ""],
-            ["Participant 12", "Éva Partiel", "partiel@exemple.fr", "Remis", "", "20,00", "Oui", "-", ""],
-            ["Participant 13", "Chloé Cassé", "casse@exemple.fr", "Remis", "", "20,00", "Oui", "-", ""],
-            ["Participant 14", "Ali Absent", "absent@exemple.fr", "Aucun travail remis", "", "20,00", "Oui", "-", ""]]
+              "La note peut être modifiée", "Dernière modification (note)", "Feedback par commentaires"]
+    rows = [["Participant11", "Paul Parfait", "parfait@exemple.fr", "Remis", "", "20,00", "Oui", "-", ""],
+            ["Participant12", "Éva Partiel", "partiel@exemple.fr", "Remis", "", "20,00", "Oui", "-", ""],
+            ["Participant13", "Chloé Cassé", "casse@exemple.fr", "Remis", "", "20,00", "Oui", "-", ""],
+            ["Participant14", "Ali Absent", "absent@exemple.fr", "Pas de travail remis", "", "20,00", "Oui", "-", ""]]
     sheet = tmp_path / "feuille.csv"
     with sheet.open("w", encoding="utf-8", newline="") as handle:
         csv.writer(handle).writerows([header, *rows])
@@ -88,9 +88,9 @@ def test_moodle_worksheet_is_filled_as_downloaded(course, tmp_path):
     assert out[0] == header
     assert [r[:4] for r in out[1:]] == [r[:4] for r in rows], "les lignes et colonnes de Moodle sont gardées"
     notes = {r[0]: (r[4], r[8]) for r in out[1:]}
-    assert notes["Participant 11"][0] == "20" and notes["Participant 12"][0] == "8"
-    assert notes["Participant 13"][0] == "0" and "Rendu non noté" in notes["Participant 13"][1]
-    assert notes["Participant 14"] == ("", "")
+    assert notes["Participant11"][0] == "20,00" and notes["Participant12"][0] == "8,00"
+    assert notes["Participant13"][0] == "0,00" and "Rendu non noté" in notes["Participant13"][1]
+    assert notes["Participant14"] == ("", "")
 
 
 def test_detail_by_question_and_tag_and_class_summary(course):

@@ -2,11 +2,37 @@
 
 from __future__ import annotations
 
+import functools
 import os
+import sys
+import traceback
 from pathlib import Path
 
 from ..core.errors import UserError
 from .roster import RosterError, import_roster
+
+
+def french_errors(action: str):
+    """Any unexpected error of a grading command becomes a French message; the trace goes to a file, not the screen."""
+    def wrap(function):
+        @functools.wraps(function)
+        def run(root: Path, *args, **kwargs):
+            try:
+                return function(root, *args, **kwargs)
+            except (UserError, KeyboardInterrupt):
+                raise
+            except Exception as exc:  # noqa: BLE001 - shown in French, the trace kept for the maintainers
+                log = Path(root) / "correction" / "derniere-erreur.txt"
+                try:
+                    log.parent.mkdir(parents=True, exist_ok=True)
+                    log.write_text(traceback.format_exc(), encoding="utf-8")
+                    where = f" (détail technique dans {log})"
+                except OSError:
+                    where = ""
+                first = (str(exc).splitlines() or [""])[0][:300]
+                raise UserError(f"« atelier correction {action} » a échoué : {type(exc).__name__} {first}{where}.") from None
+        return run
+    return wrap
 
 
 def gradebook_url(root: Path, url: str | None = None) -> str:
@@ -36,14 +62,30 @@ def _check_base(url: str) -> None:
         raise UserError(f"Base de notes inaccessible ({shown}) : {str(exc).splitlines()[0][:300]}") from None
 
 
-def import_promotion(root: Path, path: Path, url: str | None = None) -> None:
+@french_errors("importer-promotion")
+def import_promotion(root: Path, path: Path, url: str | None = None, worksheet: Path | None = None) -> None:
+    if not path.is_file():
+        raise UserError(f"Fichier de la promotion introuvable : {path}.")
+    if worksheet is not None and not worksheet.is_file():
+        raise UserError(f"Feuille d'évaluation introuvable : {worksheet}.")
+    db_url = gradebook_url(root, url)
+    _check_base(db_url)
     try:
-        added, updated = import_roster(path, gradebook_url(root, url))
+        added, updated, read = import_roster(path, db_url, worksheet)
     except RosterError as exc:
         raise UserError(str(exc)) from None
-    print(f"Promotion importée depuis {path.name} : {added} interne(s) ajouté(s), {updated} mis à jour.", flush=True)
+    kinds = {"feuille": " (feuille d'évaluation Moodle)", "anonyme": " (feuille d'évaluation Moodle, remises anonymes)",
+             "participants": " (export « Participants » de Moodle)", "csv": ""}
+    print(f"Promotion importée depuis {path.name}{kinds[read.kind]} : {added} interne(s) ajouté(s), {updated} mis à jour.",
+          flush=True)
+    if read.left_out:
+        print(f"Lignes laissées de côté ({len(read.left_out)}) :")
+        for who, why in read.left_out:
+            print(f"  - {who} : {why}")
+    sys.stdout.flush()
 
 
+@french_errors("importer-rendus")
 def import_submissions(root: Path, assignment: str, source: Path | None, url: str | None, worksheet: Path | None,
                        exchange: bool) -> None:
     from .submissions import import_submissions as run
@@ -62,11 +104,19 @@ def import_submissions(root: Path, assignment: str, source: Path | None, url: st
         print(f"Fichiers non utilisés ({len(report.unmatched)}) :")
         for entry, why in report.unmatched:
             print(f"  - {entry} : {why}")
+    if report.extra:
+        print(f"Fichiers joints en plus du notebook, copiés à côté mais non notés ({len(report.extra)}) :")
+        for student, name in report.extra:
+            print(f"  - {student} : {name}")
+    if report.removed:
+        print(f"Rendus d'un import précédent retirés, absents de {report.source} ({len(report.removed)}) : "
+              f"{', '.join(report.removed)}")
     if report.missing:
         print(f"Internes de la promotion sans rendu ({len(report.missing)}) : {', '.join(report.missing)}")
     print(f"Ensuite : atelier correction noter {assignment}", flush=True)
 
 
+@french_errors("noter")
 def grade(root: Path, assignment: str, url: str | None, force: bool, no_sandbox: bool, workers: int | None,
           timeout: int) -> None:
     from .batch import grade_all, worker_count
@@ -85,6 +135,7 @@ def grade(root: Path, assignment: str, url: str | None, force: bool, no_sandbox:
     print(f"Ensuite : atelier correction retours {assignment}, puis atelier correction exporter {assignment}", flush=True)
 
 
+@french_errors("retours")
 def feedback(root: Path, assignment: str, url: str | None, workers: int | None) -> None:
     from .batch import worker_count
     from .feedback import generate_all
@@ -102,15 +153,24 @@ def feedback(root: Path, assignment: str, url: str | None, workers: int | None) 
         raise UserError(f"{counts['échecs']} retour(s) n'ont pas pu être produits.")
 
 
-def export(root: Path, assignment: str, url: str | None, worksheet: Path | None, scale: float | None) -> None:
+@french_errors("exporter")
+def export(root: Path, assignment: str, url: str | None, worksheet: Path | None, scale: float | None,
+           lang: str = "fr") -> None:
     from .export import export as run
 
     if scale is not None and scale <= 0:
         raise UserError("--sur : donnez une note maximale positive (par exemple 20).")
+    if worksheet is not None and not worksheet.is_file():
+        raise UserError(f"Feuille d'évaluation introuvable : {worksheet}.")
     db_url = gradebook_url(root, url)
     _check_base(db_url)
-    folder = run(root, assignment, db_url, course_id(root), worksheet=worksheet, scale=scale)
+    folder, warnings, sent = run(root, assignment, db_url, course_id(root), worksheet=worksheet, scale=scale, lang=lang)
+    upload = "« Déposer un formulaire d’évaluation »" if lang == "fr" or worksheet else "« Upload grading worksheet »"
     print(f"Notes de « {assignment} » exportées dans {folder} :\n"
-          f"  - notes-moodle.csv : à importer dans le devoir Moodle (Feuille d'évaluation → Importer)\n"
+          f"  - notes-moodle.csv : dans le devoir Moodle, Travaux remis → Actions → {upload}\n"
+          f"  - retours-moodle.zip : les retours de {sent} interne(s), par Actions → « Déposer des fichiers de feedback "
+          "dans un ZIP »\n"
           f"  - detail.csv : le détail par interne, par question et par étiquette\n"
           f"  - synthese.html : la synthèse de la promotion", flush=True)
+    for warning in warnings:
+        print(f"Attention : {warning}", flush=True)

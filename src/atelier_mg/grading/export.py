@@ -2,10 +2,10 @@
 
 Writes, in ``correction/<devoir>/``:
 
-* ``notes-moodle.csv`` — Moodle's grading worksheet: when the worksheet downloaded from the assignment
-  is given (``--feuille``), the same file with its « Note » and « Commentaires de feedback » columns
-  filled (headers, order, separator kept: Moodle imports it as is); otherwise a worksheet with the
-  columns Moodle expects, « Identifiant » being « Participant <n> » from the import;
+* ``notes-moodle.csv`` — Moodle's grading worksheet (``moodle_export``): the one downloaded from the
+  assignment (``--feuille``) with grades on its maximum and comments, or a new one with the columns
+  Moodle's import requires; checked by Moodle's import re-implemented before it is written;
+* ``retours-moodle.zip`` — the feedback pages for « Déposer des fichiers de feedback dans un ZIP »;
 * ``detail.csv`` — one line per intern: total, each question, each tag of the questions
   (``competence:…``, ``notion:…``, on the test cells of ``solutions/<devoir>/``), refusal reason;
 * ``synthese.html`` — the class: distribution of the grades (chart drawn offline), questions from the
@@ -16,11 +16,8 @@ Scores are nbgrader's (gradebook), manual grades from the formgrader included.
 
 from __future__ import annotations
 
-import csv
 import html
-import io
 import json
-import re
 import statistics
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,7 +30,6 @@ from ..core.charts import to_svg
 from ..core.errors import UserError
 from ..core.formatting import french_number
 from .journal import Journal
-from .roster import decode
 
 
 @dataclass
@@ -48,6 +44,7 @@ class Row:
     refusal: dict | None = None
     participant: str | None = None
     needs_manual: bool = False
+    label: str = ""
 
 
 def question_tags(root: Path, assignment: str) -> dict[str, list[str]]:
@@ -96,8 +93,9 @@ def collect(root: Path, assignment: str, db_url: str, course_id: str) -> tuple[l
             order += [cell.name for cell in notebook.grade_cells]
         for student in gb.students:
             result = results.get(student.id)
+            imported = imports.get(student.id) or {}
             row = Row(student.id, student.first_name or "", student.last_name or "", student.email or "", None, max_score,
-                      participant=(imports.get(student.id) or {}).get("participant"))
+                      participant=imported.get("participant"), label=imported.get("original") or "")
             try:
                 submission = gb.find_submission(assignment, student.id)
             except MissingEntry:
@@ -121,12 +119,6 @@ def _number(value: float | None, comma: bool = True) -> str:
     return text.replace(".", ",") if comma else text
 
 
-def _scaled(row: Row, scale: float | None) -> float | None:
-    if row.score is None:
-        return None
-    return row.score * scale / row.max_score if scale and row.max_score else row.score
-
-
 def comment(row: Row) -> str:
     if row.refusal:
         return f"Rendu non noté : {row.refusal['message']} {row.refusal['advice']}"
@@ -135,44 +127,14 @@ def comment(row: Row) -> str:
     return f"Note automatique {_number(row.score)} / {_number(row.max_score)}. Le détail est dans votre retour de correction."
 
 
-def moodle_csv(rows: list[Row], worksheet: Path | None, scale: float | None) -> str:
-    graded = [r for r in rows if r.score is not None]
+def moodle_csv(rows: list[Row], worksheet: Path | None, scale: float | None, lang: str = "fr") -> tuple[str, list[str]]:
+    """The worksheet for Moodle and the warnings (grades Moodle would not take, rows left out)."""
+    from .moodle import read_worksheet
+    from .moodle_export import fill_worksheet, new_worksheet
+
     if worksheet is None:
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(["Identifiant", "Nom complet", "Adresse de courriel", "Note", "Note maximale",
-                         "Commentaires de feedback"])
-        for row in graded:
-            ident = f"Participant {row.participant}" if row.participant else row.student
-            writer.writerow([ident, f"{row.first_name} {row.last_name}".strip(), row.email,
-                             _number(_scaled(row, scale)), _number(scale or row.max_score), comment(row)])
-        return out.getvalue()
-    text = decode(worksheet.read_bytes(), worksheet.name)
-    dialect = csv.Sniffer().sniff(text.splitlines()[0], delimiters=";,\t")
-    lines = list(csv.reader(io.StringIO(text), dialect))
-    header = [h.strip().lower() for h in lines[0]]
-
-    def column(*names: str) -> int:
-        for i, h in enumerate(header):
-            if h in names:
-                return i
-        raise UserError(f"{worksheet.name} : colonne {names[0]!r} introuvable dans la feuille d'évaluation Moodle.")
-
-    ident, mail = column("identifiant", "identifier"), column("adresse de courriel", "email address")
-    grade, feedback = column("note", "grade"), column("commentaires de feedback", "feedback comments")
-    comma = lines[0][grade].strip().lower() == "note"
-    by_participant = {r.participant: r for r in graded if r.participant}
-    by_mail = {r.email.lower(): r for r in graded if r.email}
-    for line in lines[1:]:
-        if len(line) <= max(ident, mail, grade, feedback):
-            continue
-        number = re.sub(r"\D", "", line[ident])
-        row = by_participant.get(number) or by_mail.get(line[mail].strip().lower())
-        if row is not None:
-            line[grade], line[feedback] = _number(_scaled(row, scale), comma), comment(row)
-    out = io.StringIO()
-    csv.writer(out, dialect).writerows(lines)
-    return out.getvalue()
+        return new_worksheet(rows, lang, scale, comment)
+    return fill_worksheet(rows, read_worksheet(worksheet), scale, comment)
 
 
 def detail_table(rows: list[Row], order: list[str], tags: dict[str, list[str]]) -> pd.DataFrame:
@@ -260,15 +222,20 @@ def summary_html(assignment: str, rows: list[Row], order: list[str], tags: dict[
 
 
 def export(root: Path, assignment: str, db_url: str, course_id: str, worksheet: Path | None = None,
-           scale: float | None = None) -> Path:
+           scale: float | None = None, lang: str = "fr") -> tuple[Path, list[str], int]:
+    """Write the four files; (folder, warnings about the worksheet, interns in the feedback zip)."""
+    from .moodle_export import feedback_zip
+
     rows, order = collect(root, assignment, db_url, course_id)
     if not any(r.score is not None for r in rows):
         raise UserError(f"Aucune note pour « {assignment} » : lancez d'abord « atelier correction noter {assignment} ».")
+    sheet, warnings = moodle_csv(rows, worksheet, scale, lang)
     folder = root / "correction" / assignment
     folder.mkdir(parents=True, exist_ok=True)
     encoding = "utf-8-sig"
-    (folder / "notes-moodle.csv").write_text(moodle_csv(rows, worksheet, scale), encoding=encoding)
+    (folder / "notes-moodle.csv").write_text(sheet, encoding=encoding)
+    sent = feedback_zip(root, assignment, rows, folder / "retours-moodle.zip")
     tags = question_tags(root, assignment)
     detail_table(rows, order, tags).to_csv(folder / "detail.csv", index=False, encoding=encoding)
     (folder / "synthese.html").write_text(summary_html(assignment, rows, order, tags), encoding="utf-8")
-    return folder
+    return folder, warnings, sent

@@ -62,6 +62,11 @@ class Journal:
     def clear_unmatched(self, source: str) -> None:
         self.db.execute("DELETE FROM unmatched WHERE source = ?", (source,))
 
+    def forget(self, student: str) -> None:
+        """An intern's submission is gone (absent from a new import): its import and result go too."""
+        self.db.execute("DELETE FROM imports WHERE student = ?", (student,))
+        self.db.execute("DELETE FROM results WHERE student = ?", (student,))
+
     def imports(self) -> dict[str, dict]:
         rows = self.db.execute("SELECT student, source, original, note, refusal, participant FROM imports").fetchall()
         return {r[0]: {"source": r[1], "original": r[2], "note": r[3], "refusal": json.loads(r[4]) if r[4] else None,

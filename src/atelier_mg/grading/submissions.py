@@ -2,25 +2,29 @@
 
 Sources:
 
-* Moodle's « Télécharger tous les travaux remis » zip (or the folder it unzips to): one folder per
-  intern, ``Prénom Nom_123456_assignsubmission_file_/…`` (``123456`` is the intern's participant number
-  for this assignment, the one of Moodle's grading worksheet); the name is matched to the promotion
-  (accents, case and order of first/last name ignored), or the worksheet given with ``--feuille`` maps
-  the participant number to the e-mail;
+* Moodle's « Télécharger tous les travaux remis » zip (or the folder it unzips to), in every layout Moodle
+  writes (``mod/assign`` downloader): folders ``Prénom Nom_13_assignsubmission_file/…`` (4.1+; ``…_file_/``
+  before), or flat ``Prénom Nom_13_assignsubmission_file_ecologie.ipynb``; ``13`` is the participant number
+  of the assignment (the worksheet's « Identifiant »). The name is Moodle's ``fullname`` in either order,
+  with ``_`` made a space and ``clean_filename`` applied (« N'Diaye » → « NDiaye »): it is matched to the
+  promotion the same way (accents and case ignored), or the worksheet given with ``--feuille`` maps the
+  participant number to the e-mail. Under anonymous submissions (« Participant_13_… »), the number
+  identifies (promotion imported from the anonymous worksheet). Names stored without the zip's UTF-8 flag
+  are read as UTF-8;
 * a plain folder: ``<id>/<notebook>.ipynb``, ``<id>.ipynb`` or ``<id>_<anything>.ipynb`` with ``<id>``
   an intern of the promotion;
 * nbgrader's exchange (``--echange``): nbgrader's own ``collect``.
 
 Each matched submission lands in ``submitted/<id>/<devoir>/`` (nbgrader's layout), replacing a previous
-import of that intern. A notebook under another name (``Ecologie (1).ipynb``) is renamed when it is the
-assignment's notebook; an unreadable one is kept and will be refused with its reason. Every file that
-matches no intern, or is not used, is listed with the reason; nothing is dropped silently.
+import of that intern; an intern imported before but absent from the new source (no submission in Moodle
+any more) loses the earlier submission, its grade and feedback, and is listed. A notebook under another
+name (``Ecologie (1).ipynb``) is renamed when it is the assignment's notebook; an unreadable one is kept
+and will be refused with its reason. Every file that matches no intern, or is not used, is listed with
+the reason (an extra file, copied beside the notebook, too); nothing is dropped silently.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import shutil
 import unicodedata
@@ -33,8 +37,9 @@ from nbgrader.api import Gradebook
 from ..core.errors import UserError
 from .checks import belongs_to, read_notebook_bytes
 from .journal import Journal
+from .moodle import clean_filename, is_participant_name
+from .moodle import read_worksheet as read_moodle_worksheet
 from .reasons import refusal
-from .roster import decode
 
 MOODLE_ENTRY = re.compile(
     r"^(?P<name>.+?)_(?P<pid>\d+)_assignsubmission_(?P<plugin>[a-z]+)_?(?:/(?P<path>.+)|_?(?P<file>[^/]+))?$"
@@ -60,6 +65,8 @@ class ImportReport:
     unreadable: list[tuple[str, str]] = field(default_factory=list)
     unmatched: list[tuple[str, str]] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
+    extra: list[tuple[str, str]] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
 
 
 def _normal(text: str) -> str:
@@ -67,24 +74,18 @@ def _normal(text: str) -> str:
     return " ".join("".join(c for c in text if not unicodedata.combining(c)).split())
 
 
+def _sorted(key: str) -> str:
+    return "#" + " ".join(sorted(key.split()))
+
+
 def read_worksheet(path: Path) -> dict[str, str]:
-    """Moodle grading worksheet: participant number → e-mail (« Identifiant » = « Participant 123 »)."""
-    text = decode(path.read_bytes(), path.name)
-    reader = csv.reader(io.StringIO(text), csv.Sniffer().sniff(text.splitlines()[0], delimiters=";,\t"))
-    rows = list(reader)
-    header = [_normal(h) for h in rows[0]]
-    try:
-        ident = next(i for i, h in enumerate(header) if h in ("identifiant", "identifier"))
-        mail = next(i for i, h in enumerate(header) if "courriel" in h or "email" in h)
-    except StopIteration:
-        raise UserError(f"{path.name} : colonnes « Identifiant » et « Adresse de courriel » introuvables "
-                        "(est-ce bien la feuille d'évaluation téléchargée depuis le devoir Moodle ?).") from None
+    """Moodle grading worksheet: participant number → e-mail, or « participantN » under anonymous submissions."""
+    sheet = read_moodle_worksheet(path)
     mapping = {}
-    for row in rows[1:]:
-        if len(row) > max(ident, mail):
-            number = re.sub(r"\D", "", row[ident])
-            if number:
-                mapping[number] = row[mail].strip().lower()
+    for row in sheet.students():
+        number = sheet.participant(row)
+        if number:
+            mapping[number] = f"participant{number}" if sheet.anonymous else sheet.cell(row, "email").lower()
     return mapping
 
 
@@ -93,16 +94,28 @@ class Roster:
         with Gradebook(db_url) as gb:
             self.students = [(s.id, s.first_name or "", s.last_name or "", (s.email or "").lower()) for s in gb.students]
         if not self.students:
-            raise UserError("La promotion est vide : lancez d'abord « atelier correction importer-promotion promotion.csv ».")
+            raise UserError("La promotion est vide : lancez d'abord « atelier correction importer-promotion "
+                            "<feuille d'évaluation ou promotion.csv> ».")
         self.ids = {s[0] for s in self.students}
         self.by_mail = {s[3]: s[0] for s in self.students if s[3]}
+        self.by_mail.update({s[0]: s[0] for s in self.students if s[0].startswith("participant")})
         self.by_name: dict[str, list[str]] = {}
         for sid, first, last, _ in self.students:
-            for key in {_normal(f"{first} {last}"), _normal(f"{last} {first}")}:
-                self.by_name.setdefault(key, []).append(sid)
+            for full in {f"{first} {last}".strip(), f"{last} {first}".strip()}:
+                # as Moodle writes it in file names: « _ » → space, then clean_filename (« N'Diaye » → « NDiaye »)
+                for key in {_normal(full), _normal(clean_filename(full.replace("_", " ")))}:
+                    for variant in (key, _sorted(key)):  # either order, also from a worksheet's « Nom complet »
+                        if sid not in self.by_name.get(variant, []):
+                            self.by_name.setdefault(variant, []).append(sid)
 
-    def match_name(self, name: str) -> tuple[str | None, str]:
-        found = sorted(set(self.by_name.get(_normal(name), [])))
+    def match_name(self, name: str, participant: str = "") -> tuple[str | None, str]:
+        if is_participant_name(name):
+            anonymous = f"participant{participant}"
+            if anonymous in self.ids:
+                return anonymous, ""
+            return None, (f"rendu anonyme (participant {participant}) : importez d'abord la feuille d'évaluation du "
+                          "devoir comme promotion (atelier correction importer-promotion <feuille>.csv)")
+        found = sorted(set(self.by_name.get(_normal(name)) or self.by_name.get(_sorted(_normal(name)), [])))
         if len(found) == 1:
             return found[0], ""
         if found:
@@ -139,6 +152,11 @@ def _entries(source: Path) -> list[tuple[str, bytes | None, str]]:
             if info.is_dir():
                 continue
             name = info.filename
+            if not info.flag_bits & 0x800:  # no UTF-8 flag: Python read the name as CP437, Moodle wrote UTF-8
+                try:
+                    name = name.encode("cp437").decode("utf-8")
+                except (UnicodeEncodeError, UnicodeDecodeError):
+                    pass
             parts = PurePosixPath(name).parts
             if name.startswith("/") or ".." in parts:
                 out.append((name, None, "chemin dangereux dans l'archive (hors du dossier) ignoré"))
@@ -169,7 +187,7 @@ def _collect(source: Path, roster: Roster, worksheet: dict[str, str], report: Im
             if moodle["plugin"] != "file":
                 report.unmatched.append((rel, f"texte en ligne Moodle (« {moodle['plugin']} »), pas un fichier rendu : ignoré"))
                 continue
-            student, why = (roster.by_mail.get(worksheet[pid]), "") if pid in worksheet else roster.match_name(name)
+            student, why = (roster.by_mail.get(worksheet[pid]), "") if pid in worksheet else roster.match_name(name, pid)
             if pid in worksheet and student is None:
                 why = f"participant {pid} ({worksheet[pid]}) absent de la promotion"
             if student is None:
@@ -229,19 +247,14 @@ def _place(entry: Found, folder: Path, expected: dict[str, set[str]], assignment
         target = folder / name
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
+        report.extra.append((entry.student, name))
     return note, problem
 
 
 def import_submissions(root: Path, assignment: str, source: Path | None, db_url: str, course_id: str,
                        worksheet: Path | None = None, exchange: bool = False) -> ImportReport:
     roster = Roster(db_url)
-    with Gradebook(db_url, course_id) as gb:
-        try:
-            notebooks = gb.find_assignment(assignment).notebooks
-        except Exception:  # noqa: BLE001 - MissingEntry
-            raise UserError(f"Le devoir « {assignment} » n'est pas dans la base de notes : lancez d'abord "
-                            f"« nbgrader generate_assignment {assignment} ».") from None
-        expected = {nb.name: {c.name for c in nb.grade_cells} | {c.name for c in nb.solution_cells} for nb in notebooks}
+    expected = _expected_cells(root, assignment, db_url, course_id)
     if exchange:
         return _from_exchange(root, assignment, roster, expected)
     if source is None or not source.exists():
@@ -250,6 +263,7 @@ def import_submissions(root: Path, assignment: str, source: Path | None, db_url:
     mapping = read_worksheet(worksheet) if worksheet else {}
     found = _collect(source, roster, mapping, report)
     with Journal(root, assignment) as journal:
+        earlier = set(journal.imports())
         journal.clear_unmatched(source.name)
         for student, entry in sorted(found.items()):
             note, problem = _place(entry, root / "submitted" / student / assignment, expected, assignment, report)
@@ -257,8 +271,60 @@ def import_submissions(root: Path, assignment: str, source: Path | None, db_url:
             report.imported.append(student)
         for rel, why in report.unmatched:
             journal.record_unmatched(source.name, rel, why)
-    report.missing = sorted(roster.ids - {p.parent.name for p in (root / "submitted").glob(f"*/{assignment}")})
+        for student in sorted(earlier - set(found)):  # no submission in the new download: the old one goes
+            _forget(root, assignment, student, db_url, course_id)
+            journal.forget(student)
+            report.removed.append(student)
+    report.missing = sorted(roster.ids - set(found))
     return report
+
+
+def _forget(root: Path, assignment: str, student: str, db_url: str, course_id: str) -> None:
+    """Remove an intern's earlier submission of the assignment: files, nbgrader grade, feedback."""
+    for kind in ("submitted", "autograded", "feedback"):
+        folder = root / kind / student / assignment
+        if folder.is_dir():
+            shutil.rmtree(folder)
+    with Gradebook(db_url, course_id) as gb:
+        try:
+            gb.remove_submission(assignment, student)
+        except Exception:  # noqa: BLE001 - MissingEntry: never graded
+            pass
+
+
+def _expected_cells(root: Path, assignment: str, db_url: str, course_id: str) -> dict[str, set[str]]:
+    """The graded and answer cells of each notebook of the assignment; the assignment is generated by nbgrader
+    (``generate_assignment``) from ``solutions/<devoir>`` when the gradebook does not know it yet."""
+    from nbgrader.api import MissingEntry
+
+    for attempt in (1, 2):
+        with Gradebook(db_url, course_id) as gb:
+            try:
+                notebooks = gb.find_assignment(assignment).notebooks
+                return {nb.name: {c.name for c in nb.grade_cells} | {c.name for c in nb.solution_cells}
+                        for nb in notebooks}
+            except MissingEntry:
+                pass
+        if attempt == 1:
+            _generate(root, assignment, db_url)
+    raise UserError(f"Le devoir « {assignment} » n'est pas dans la base de notes.")
+
+
+def _generate(root: Path, assignment: str, db_url: str) -> None:
+    from nbgrader.apps import NbGraderAPI
+
+    from .autograde import course_file_config
+
+    if not (root / "solutions" / assignment).is_dir():
+        raise UserError(f"Le devoir « {assignment} » n'est ni dans la base de notes ni dans {root / 'solutions'} : "
+                        "vérifiez son nom (le nom du dossier de solutions/).")
+    print(f"Première importation de « {assignment} » : nbgrader generate_assignment {assignment}…", flush=True)
+    config = course_file_config(root)
+    config.CourseDirectory.db_url = db_url
+    result = NbGraderAPI(config=config).generate_assignment(assignment, force=True)
+    if not result.get("success"):
+        raise UserError(f"« nbgrader generate_assignment {assignment} » a échoué : "
+                        f"{(result.get('error') or result.get('log') or '')[-500:]}")
 
 
 def _from_exchange(root: Path, assignment: str, roster: Roster, expected: dict[str, set[str]]) -> ImportReport:
