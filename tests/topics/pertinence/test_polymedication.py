@@ -126,7 +126,7 @@ def test_an_ipp_is_never_stopped_without_checking_its_indication():
     # Hand-built: 84 years, DOAC + aspirin + IPP + laxative with tramadol: neither the IPP nor the laxative is stopped.
     checked = pm.apply_indication_rules(_one_patient("anticoagulant", "antiagregant", "ipp", "laxatif",
                                                      "antalgique_palier2", "vitamine_d"), _NoOtherIndication())
-    flags = dict(zip(checked["classe"], checked["a_reevaluer"]))
+    flags = dict(zip(checked["classe"], checked["a_reevaluer"], strict=True))
     assert flags == {"anticoagulant": False, "antiagregant": False, "ipp": False, "laxatif": False,
                      "antalgique_palier2": False, "vitamine_d": True}
     # The same IPP without antithrombotic nor other indication is stoppable; with a documented one it is kept.

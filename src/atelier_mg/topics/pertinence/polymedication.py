@@ -120,7 +120,7 @@ def apply_indication_rules(lignes: pd.DataFrame, rng: np.random.Generator) -> pd
     for code, row in table[table["regle_arret"] == "sans_indication"].iterrows():
         rows = lignes.index[lignes["classe"] == code]
         partners = set(str(row["indique_avec"]).split(";")) if isinstance(row["indique_avec"], str) else set()
-        with_partner = lignes.loc[rows, "identifiant"].map(lambda i: bool(partners & by_patient[i])).to_numpy(bool)
+        with_partner = np.array([bool(partners & by_patient[i]) for i in lignes.loc[rows, "identifiant"]], dtype=bool)
         other = rng.random(len(rows)) < (0.0 if pd.isna(row["part_indication_autre"]) else row["part_indication_autre"])
         lignes.loc[rows, "motif_maintien"] = np.where(with_partner, KEPT_WITH, np.where(other, KEPT_INDICATION, ""))
         lignes.loc[rows, "a_reevaluer"] = ~(with_partner | other)

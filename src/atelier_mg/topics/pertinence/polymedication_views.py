@@ -3,7 +3,8 @@
 The patientèle is drawn by :func:`.polymedication.generate` at build time and embedded, one row per patient:
 molecules, reimbursements, the lines whose stop criterion was checked (how many, and the cumulated cost of the
 first 1…4 in the order :func:`.polymedication.review` stops them), the lines of classes to re-evaluate kept after
-the check (recent benzodiazepine, indication found, assessment left to the consultation), and the random draw that decides whether the patient's prescription is reviewed
+the check (recent benzodiazepine, indication found, assessment left to the consultation), and the random draw that
+decides whether the patient's prescription is reviewed
 (the very draws of :func:`.polymedication.review` with the same seed). The review rule itself (quota by
 status, only flagged lines stopped) is written once more as Vega expressions, with the thresholds and
 targets of ``data/parametres_polymedication``; a browser test checks that the page shows the numbers of
