@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -29,38 +30,137 @@ def test_deprescription_is_a_reasoned_review_capped_by_the_programme_targets():
     assert (removed[hyper] == before.loc[hyper, "a_reevaluer"].clip(upper=4)).all()
     assert (removed[poly] == before.loc[poly, "a_reevaluer"].clip(upper=2)).all()
     assert (removed[~(hyper | poly)] == 0).all()
-    assert set(result.removed["classe"]) <= set(pm.classes().index[pm.classes()["a_reevaluer"] == "oui"])
+    stoppable = pm.classes().index[pm.classes()["regle_arret"].isin(["duree", "sans_indication"])]
+    assert set(result.removed["classe"]) <= set(stoppable)
     assert result.removed["critere"].str.len().gt(10).all(), "chaque arrêt a son critère écrit"
     # Essential treatments are never stopped to fill the quota.
-    for essential in ("antiagregant", "statine", "levothyroxine", "diuretique", "anticoagulant"):
+    for essential in ("antiagregant", "statine", "levothyroxine", "diuretique", "anticoagulant", "antalgique_palier2",
+                      "alpha_bloquant"):
         assert (lines.lignes["classe"] == essential).sum() == (result.after.lignes["classe"] == essential).sum()
     # What the targets would still require is reported, not done.
     assert result.lines_unjustified == result.lines_target - len(result.removed) > 0
     assert result.patients_target_met < result.patients_reviewed == int((hyper | poly).sum())
     assert "sans critère de réévaluation" in pm.review_message(result)
+    assert "laissées après vérification" in pm.review_message(result) and result.kept_checked > 0
     assert pm.summary(pm.deprescribe(lines, 0.0)) == pm.summary(lines)
     with pytest.raises(pm.PolymedicationError, match="entre 0 et 1"):
         pm.deprescribe(lines, 2)
 
 
-def test_benzodiazepines_are_stopped_only_beyond_the_recommended_duration():
+def test_benzodiazepines_are_stopped_only_beyond_the_recommended_duration_for_their_use():
     s = pm.settings()
-    assert s["benzodiazepine_duree_max_semaines"] == 12  # HAS 2015: 8 to 12 weeks for anxiety, taper included
+    # HAS 2015: 4 weeks in insomnia, 8 to 12 weeks in anxiety, taper included
+    maxima = {"hypnotique": s["hypnotique_duree_max_semaines"], "anxiolytique": s["anxiolytique_duree_max_semaines"]}
+    assert maxima == {"hypnotique": 4, "anxiolytique": 12}
     lines = pm.generate(1500, seed=11)
-    bzd = lines.lignes[lines.lignes["classe"] == "benzodiazepine"]
-    assert len(bzd) > 100 and bzd["duree_semaines"].notna().all()
-    assert lines.lignes.loc[lines.lignes["classe"] != "benzodiazepine", "duree_semaines"].isna().all()
-    # Flagged exactly when the line has lasted longer than the maximum.
-    assert (bzd["a_reevaluer"] == (bzd["duree_semaines"] > 12)).all()
-    recent_share = (bzd["duree_semaines"] <= 12).mean()
-    assert 0.08 < recent_share < 0.22  # 15 % of recent lines (illustrative), sampling noise of ~190 lines
+    ruled = lines.lignes["classe"].isin(list(maxima))
+    assert lines.lignes.loc[~ruled, "duree_semaines"].isna().all()
     result = pm.review(lines, 1.0)
-    stopped = result.removed[result.removed["classe"] == "benzodiazepine"].merge(
-        bzd[["identifiant", "duree_semaines"]], on="identifiant")
-    assert len(stopped) > 0 and (stopped["duree_semaines"] > 12).all()
-    assert "durée maximale recommandée" in stopped.iloc[0:1].merge(
-        pm.removed_by_class(result), left_on="libelle", right_on="Classe")["Critère de réévaluation"].iloc[0]
-    assert result.recent_kept > 0 and "12 semaines ou moins sont laissées" in pm.review_message(result)
+    for code, maximum in maxima.items():
+        bzd = lines.lignes[lines.lignes["classe"] == code]
+        assert len(bzd) > 80 and bzd["duree_semaines"].notna().all()
+        # Flagged exactly when the line has lasted longer than the maximum for this use.
+        assert (bzd["a_reevaluer"] == (bzd["duree_semaines"] > maximum)).all()
+        assert ((bzd["motif_maintien"] == pm.KEPT_DURATION) == (bzd["duree_semaines"] <= maximum)).all()
+        assert 0.06 < (bzd["duree_semaines"] <= maximum).mean() < 0.25  # 15 % of recent lines (illustrative)
+        stopped = result.removed[result.removed["classe"] == code].merge(bzd[["identifiant", "duree_semaines"]],
+                                                                         on="identifiant")
+        assert len(stopped) > 0 and (stopped["duree_semaines"] > maximum).all()
+    # A hypnotic taken for 6 weeks is beyond its maximum, an anxiolytic taken for 6 weeks is not.
+    hand = pd.DataFrame({"identifiant": ["a", "b"], "classe": ["hypnotique", "anxiolytique"], "cout_annuel_eur": 25.0,
+                         "a_reevaluer": True})
+    assert "durée maximale recommandée dans l'insomnie" in pm.classes().loc["hypnotique", "commentaire"]
+    assert pm.apply_duration_rules(hand.iloc[[0]], _Weeks(6))["a_reevaluer"].tolist() == [True]
+    assert pm.apply_duration_rules(hand.iloc[[1]], _Weeks(6))["a_reevaluer"].tolist() == [False]
+
+
+class _Weeks:
+    """A stand-in generator: every line is « recent » or not as the rule asks, and lasts ``weeks`` weeks."""
+
+    def __init__(self, weeks: int):
+        self.weeks = weeks
+
+    def random(self, n):
+        return np.full(n, 0.5)  # 0.5 ≥ 15 %: the long branch of the draw
+
+    def integers(self, low, high, n):
+        return np.full(n, self.weeks)
+
+
+def _one_patient(*classes: str):
+    """The lines of one hand-built patient, with the class flags of the table (before any check)."""
+    table = pm.classes()
+    return pd.DataFrame({"identifiant": "p", "classe": list(classes),
+                         "cout_annuel_eur": [float(table.loc[c, "cout_annuel_eur"]) for c in classes],
+                         "a_reevaluer": [table.loc[c, "regle_arret"] != "non" for c in classes]})
+
+
+class _NoOtherIndication:
+    """A generator for which no line has another documented indication (draw 1.0 ≥ every share)."""
+
+    def random(self, n):
+        return np.ones(n)
+
+
+class _AlwaysIndicated:
+    """A generator for which every line has another documented indication (draw 0 < every positive share)."""
+
+    def random(self, n):
+        return np.zeros(n)
+
+
+def test_an_ipp_is_never_stopped_without_checking_its_indication():
+    lines = pm.generate(1500, seed=2026)
+    result = pm.review(lines, 1.0, seed=2026)
+    on_antithrombotic = set(lines.lignes.loc[lines.lignes["classe"].isin(["antiagregant", "anticoagulant"]), "identifiant"])
+    ipp = lines.lignes[lines.lignes["classe"] == "ipp"]
+    stopped = result.removed[result.removed["classe"] == "ipp"]
+    assert len(stopped) > 20 and len(ipp) > 300
+    assert not stopped["identifiant"].isin(on_antithrombotic).any(), "IPP arrêté chez un patient sous antithrombotique"
+    with_partner = ipp["identifiant"].isin(on_antithrombotic)
+    assert (ipp.loc[with_partner, "motif_maintien"] == pm.KEPT_WITH).all() and not ipp.loc[with_partner, "a_reevaluer"].any()
+    # Among the others, about 30 % (illustrative share) have another documented indication and are kept too.
+    others = ipp[~with_partner]
+    share = (others["motif_maintien"] == pm.KEPT_INDICATION).mean()
+    assert 0.2 < share < 0.4 and (others["a_reevaluer"] == (others["motif_maintien"] == "")).all()
+    # Hand-built: 84 years, DOAC + aspirin + IPP + laxative with tramadol: neither the IPP nor the laxative is stopped.
+    checked = pm.apply_indication_rules(_one_patient("anticoagulant", "antiagregant", "ipp", "laxatif",
+                                                     "antalgique_palier2", "vitamine_d"), _NoOtherIndication())
+    flags = dict(zip(checked["classe"], checked["a_reevaluer"], strict=True))
+    assert flags == {"anticoagulant": False, "antiagregant": False, "ipp": False, "laxatif": False,
+                     "antalgique_palier2": False, "vitamine_d": True}
+    # The same IPP without antithrombotic nor other indication is stoppable; with a documented one it is kept.
+    alone = pm.apply_indication_rules(_one_patient("ipp"), _NoOtherIndication())
+    assert alone["a_reevaluer"].tolist() == [True] and alone["motif_maintien"].tolist() == [""]
+    documented = pm.apply_indication_rules(_one_patient("ipp"), _AlwaysIndicated())
+    assert documented["a_reevaluer"].tolist() == [False] and documented["motif_maintien"].tolist() == [pm.KEPT_INDICATION]
+
+
+def test_sex_specific_classes_are_drawn_by_sex_and_clinical_assessments_are_not_automated():
+    lines = pm.generate(2000, seed=3)
+    sexes = lines.lignes.merge(lines.patients[["identifiant", "sexe"]], on="identifiant")
+    table = pm.classes()
+    for code, sex in table.loc[table["sexe"] != "tous", "sexe"].items():
+        drawn = sexes[sexes["classe"] == code]
+        assert len(drawn) > 30 and (drawn["sexe"] == sex).all(), f"{code} tiré hors du sexe {sex}"
+    assert table.loc["alpha_bloquant", "sexe"] == "M"
+    # Lines whose stop needs a clinical assessment are flagged for the consultation, never stopped by a rule.
+    consult = lines.lignes[lines.lignes["classe"].map(table["regle_arret"]) == "consultation"]
+    assert len(consult) > 50 and not consult["a_reevaluer"].any()
+    assert (consult["motif_maintien"] == pm.KEPT_CONSULTATION).all()
+
+
+def test_the_riskiest_stoppable_lines_are_stopped_first():
+    lines = pm.generate(1500, seed=21)
+    result = pm.review(lines, 1.0)
+    priority = pm.classes()["priorite"]
+    stoppable = lines.lignes[lines.lignes["a_reevaluer"]]
+    assert stoppable["classe"].map(priority).notna().all(), "toute classe arrêtable a une priorité"
+    for ident, group in result.removed.groupby("identifiant"):
+        stopped = group["classe"].map(priority)
+        left = stoppable[stoppable["identifiant"] == ident]["classe"].map(priority).iloc[len(group):]
+        assert stopped.is_monotonic_increasing
+        assert left.empty or left.min() >= stopped.max(), f"{ident} : une ligne plus à risque est restée"
 
 
 def test_polymedication_simulator_writes_its_result_out_and_does_not_rely_on_colour():

@@ -25,7 +25,7 @@ def replay(rows, share: float) -> dict[str, float]:
     saved = np.choose(stopped.astype(int), [np.zeros(len(rows))] + [rows[f"cout_{k}"] for k in range(1, 5)])
     return {"revues": int((quota > 0).sum()), "arretees": int(stopped.sum()),
             "atteint": int(((quota > 0) & (stopped >= quota)).sum()), "objectif": int(quota.sum()),
-            "gardees": int(rows["recentes"][quota > 0].sum()), "rembourse": float((rows["rembourse"] - saved).sum()),
+            "gardees": int(rows["verifiees"][quota > 0].sum()), "rembourse": float((rows["rembourse"] - saved).sum()),
             "apres": int((rows["molecules"] - stopped).sum())}
 
 
@@ -37,7 +37,7 @@ def test_embedded_rows_replay_the_python_review(before, share):
     after = pm.summary(result.after)
     assert got["revues"] == result.patients_reviewed and got["arretees"] == len(result.removed)
     assert got["atteint"] == result.patients_target_met and got["objectif"] == result.lines_target
-    assert got["gardees"] == result.recent_kept and got["apres"] == after["molecules"]
+    assert got["gardees"] == result.kept_checked and got["apres"] == after["molecules"]
     assert got["rembourse"] == pytest.approx(after["rembourse_eur"])
 
 

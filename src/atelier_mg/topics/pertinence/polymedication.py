@@ -24,10 +24,18 @@ from ..patientele.model import age_years
 
 FRAILTY_SD = 0.43  # log-normal spread of the number of treatments between patients (calibration)
 FRAILTY_SCALE = 0.77  # calibration: about 50 % polymedicated and 12 % hyperpolymedicated patients (Cnam)
-# Classes whose « à réévaluer » criterion depends on how long the line has lasted: class code → the
-# parameters (data/parametres_polymedication) giving the recommended maximum and the share of recent lines.
-DURATION_RULES = {"benzodiazepine": ("benzodiazepine_duree_max_semaines", "benzodiazepine_part_recente_pct")}
+# Classes whose stop criterion depends on how long the line has lasted (``regle_arret`` = duree): class code →
+# the parameters (data/parametres_polymedication) giving the recommended maximum and the share of recent lines.
+DURATION_RULES = {
+    "hypnotique": ("hypnotique_duree_max_semaines", "benzodiazepine_part_recente_pct"),
+    "anxiolytique": ("anxiolytique_duree_max_semaines", "benzodiazepine_part_recente_pct"),
+}
 LONGEST_LINE_WEEKS = 520  # durations are drawn up to ten years (illustrative)
+# Why a line of a class to re-evaluate is kept (column ``motif_maintien`` of the lines).
+KEPT_DURATION = "dans la durée recommandée"
+KEPT_WITH = "indiqué par un autre traitement"
+KEPT_INDICATION = "indication documentée"
+KEPT_CONSULTATION = "à réévaluer en consultation"
 
 
 class PolymedicationError(ValueError):
@@ -59,7 +67,10 @@ class Lines:
     """Chronic treatment lines of a 65+ patientèle: one row per (patient, class)."""
 
     patients: pd.DataFrame  # identifiant, age, sexe, ald
-    lignes: pd.DataFrame  # identifiant, classe (code), cout_annuel_eur, a_reevaluer, duree_semaines (NaN if not drawn)
+    # identifiant, classe (code), cout_annuel_eur, a_reevaluer (an explicit stop criterion is met and was checked),
+    # motif_maintien (why a line of a class to re-evaluate is kept, "" otherwise), duree_semaines (NaN if not drawn);
+    # within a patient, the lines a criterion allows to stop come in the order of the class priority.
+    lignes: pd.DataFrame
 
 
 def generate(n: int = 500, seed: int = 2026, reference: dt.date = dt.date(2026, 5, 15)) -> Lines:
@@ -75,9 +86,10 @@ def generate(n: int = 500, seed: int = 2026, reference: dt.date = dt.date(2026, 
         age = age_years(p.birth, reference)
         frailty = FRAILTY_SCALE * np.exp(rng.normal(0, FRAILTY_SD)) * (1 + 0.02 * (age - 65)) * (1.4 if p.ald else 1.0)
         for code, row in table.iterrows():
-            if rng.random() < min(0.98, row["part_patients_65plus"] * frailty):
+            drawn = rng.random() < min(0.98, row["part_patients_65plus"] * frailty)
+            if drawn and row["sexe"] in ("tous", p.sex):  # same draws for both sexes: a sex-specific class is skipped
                 rows.append({"identifiant": p.identifiant, "classe": code, "cout_annuel_eur": float(row["cout_annuel_eur"]),
-                             "a_reevaluer": row["a_reevaluer"] == "oui"})
+                             "a_reevaluer": row["regle_arret"] != "non"})
         extra = rng.poisson(max(0.0, frailty - 1.2) * 2)  # several "other" molecules for the frailest
         for k in range(int(extra)):
             rows.append({"identifiant": p.identifiant, "classe": f"autre_{k + 2}", "cout_annuel_eur": 100.0,
@@ -85,18 +97,60 @@ def generate(n: int = 500, seed: int = 2026, reference: dt.date = dt.date(2026, 
         plist.append({"identifiant": p.identifiant, "age": age, "sexe": p.sex,
                       "ald": ";".join(str(a) for a in sorted(p.ald))})
     lignes = pd.DataFrame(rows, columns=["identifiant", "classe", "cout_annuel_eur", "a_reevaluer"])
-    return Lines(pd.DataFrame(plist), apply_duration_rules(lignes, np.random.default_rng(seed + 2)))
+    lignes = apply_duration_rules(lignes, np.random.default_rng(seed + 2))
+    lignes = apply_indication_rules(lignes, np.random.default_rng(seed + 3))
+    return Lines(pd.DataFrame(plist), order_by_priority(lignes))
+
+
+def apply_indication_rules(lignes: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
+    """Check the indication of each line whose class is stopped only « sans indication retenue ».
+
+    A line is kept when another treatment of the same patient is an indication for it (``indique_avec``: an IPP
+    with an antiplatelet or an anticoagulant after 65, a laxative with a level-2 analgesic), or when the patient
+    has another documented indication (drawn with the illustrative share ``part_indication_autre``: ulcer
+    history, treated osteoporosis…). Classes whose stop needs a clinical assessment the model cannot make
+    (``regle_arret`` = consultation) are never stopped by the model.
+    """
+    table = classes()
+    lignes = lignes.copy()
+    if "motif_maintien" not in lignes:
+        lignes["motif_maintien"] = ""
+    rule = lignes["classe"].map(table["regle_arret"]).fillna("non")
+    by_patient = lignes.groupby("identifiant")["classe"].agg(set)
+    for code, row in table[table["regle_arret"] == "sans_indication"].iterrows():
+        rows = lignes.index[lignes["classe"] == code]
+        partners = set(str(row["indique_avec"]).split(";")) if isinstance(row["indique_avec"], str) else set()
+        with_partner = np.array([bool(partners & by_patient[i]) for i in lignes.loc[rows, "identifiant"]], dtype=bool)
+        other = rng.random(len(rows)) < (0.0 if pd.isna(row["part_indication_autre"]) else row["part_indication_autre"])
+        lignes.loc[rows, "motif_maintien"] = np.where(with_partner, KEPT_WITH, np.where(other, KEPT_INDICATION, ""))
+        lignes.loc[rows, "a_reevaluer"] = ~(with_partner | other)
+    consult = rule == "consultation"
+    lignes.loc[consult, "a_reevaluer"] = False
+    lignes.loc[consult, "motif_maintien"] = KEPT_CONSULTATION
+    lignes["a_reevaluer"] = lignes["a_reevaluer"].astype(bool)
+    return lignes
+
+
+def order_by_priority(lignes: pd.DataFrame) -> pd.DataFrame:
+    """Patients in drawing order; within a patient, the stoppable lines by class priority (riskiest first)."""
+    order = {ident: k for k, ident in enumerate(dict.fromkeys(lignes["identifiant"]))}
+    priority = lignes["classe"].map(classes()["priorite"]).fillna(99)
+    key = pd.DataFrame({"p": lignes["identifiant"].map(order), "r": priority})
+    return lignes.loc[key.sort_values(["p", "r"], kind="stable").index].reset_index(drop=True)
 
 
 def apply_duration_rules(lignes: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
     """Draw how long each line of a duration-ruled class has lasted, and flag it only beyond the maximum.
 
-    A benzodiazepine taken for no longer than the recommended maximum (HAS 2015) is not a deprescription
-    target; beyond it, the review proposes a progressive stop. The share of recent lines is illustrative.
+    A benzodiazepine taken for no longer than the recommended maximum (HAS 2015: 4 weeks for a hypnotic, 12 for an
+    anxiolytic, taper included) is not a deprescription target; beyond it, the review proposes a progressive stop.
+    The share of recent lines is illustrative.
     """
     s = settings()
     lignes = lignes.copy()
     lignes["duree_semaines"] = np.nan
+    if "motif_maintien" not in lignes:
+        lignes["motif_maintien"] = ""
     for code, (max_key, recent_key) in DURATION_RULES.items():
         rows = lignes.index[lignes["classe"] == code]
         maximum = int(s[max_key])
@@ -105,6 +159,7 @@ def apply_duration_rules(lignes: pd.DataFrame, rng: np.random.Generator) -> pd.D
                          rng.integers(maximum + 1, LONGEST_LINE_WEEKS + 1, len(rows)))
         lignes.loc[rows, "duree_semaines"] = weeks
         lignes.loc[rows, "a_reevaluer"] = lignes.loc[rows, "a_reevaluer"].astype(bool) & (weeks > maximum)
+        lignes.loc[rows[weeks <= maximum], "motif_maintien"] = KEPT_DURATION
     lignes["a_reevaluer"] = lignes["a_reevaluer"].astype(bool)
     return lignes
 
@@ -133,19 +188,20 @@ class Review:
     patients_target_met: int  # of them, those whose target was reached with justified stops only
     lines_target: int  # lines the programme's targets ask to remove for the reviewed patients
     lines_unjustified: int  # lines missing to reach the targets: the model does not stop them
-    recent_kept: int = 0  # lines of duration-ruled classes (benzodiazepines) kept: still within the maximum
+    kept_checked: int = 0  # lines of classes to re-evaluate kept after the check (duration, indication, consultation)
 
 
 def review(lines: Lines, achievement: float = 1.0, seed: int = 0) -> Review:
     """Review the prescriptions of a share of the polymedicated patients, as programme 3 asks.
 
-    Deprescription is a reasoned review, not a quota: for each reviewed patient, only the lines that an
-    explicit criterion marks « à réévaluer » (data/classes_traitement_chronique: benzodiazepine in the
-    elderly, IPP without indication, level-2 analgesic…) are stopped, up to the programme's target
-    (4 lines if hyperpolymedicated, 2 if polymedicated). A line without such a criterion (antiplatelet,
-    statin, levothyroxine, diuretic…) is never stopped to fill the quota: the review reports instead how
-    many lines the target would still require. ``achievement`` is the share of polymedicated patients
-    whose prescription is reviewed (chosen at random, seeded).
+    Deprescription is a reasoned review, not a quota: for each reviewed patient, only the lines whose explicit
+    stop criterion was checked (data/classes_traitement_chronique: benzodiazepine beyond the recommended duration,
+    IPP without antithrombotic or other indication, supplement without indication…) are stopped, riskiest class
+    first, up to the programme's target (4 lines if hyperpolymedicated, 2 if polymedicated). A line without such
+    a criterion (antiplatelet, statin, levothyroxine, diuretic…), with a checked indication, or whose stop needs
+    a clinical assessment (level-2 analgesic, alpha-blocker) is never stopped to fill the quota: the review
+    reports instead how many lines the target would still require. ``achievement`` is the share of
+    polymedicated patients whose prescription is reviewed (chosen at random, seeded).
     """
     if not 0 <= achievement <= 1:
         raise PolymedicationError(f"La part de patients concernés doit être entre 0 et 1 (reçu : {achievement}).")
@@ -172,9 +228,8 @@ def review(lines: Lines, achievement: float = 1.0, seed: int = 0) -> Review:
     done = removed.groupby("identifiant").size()
     met = sum(1 for ident, q in quota.items() if done.get(ident, 0) >= q)
     target = sum(quota.values())
-    ruled = lines.lignes[lines.lignes["classe"].isin(list(DURATION_RULES)) & lines.lignes["identifiant"].isin(list(quota))]
-    recent = int((~ruled["a_reevaluer"]).sum())
-    return Review(Lines(lines.patients, kept), removed, len(quota), met, target, target - len(removed), recent)
+    checked = lines.lignes[(lines.lignes["motif_maintien"] != "") & lines.lignes["identifiant"].isin(list(quota))]
+    return Review(Lines(lines.patients, kept), removed, len(quota), met, target, target - len(removed), len(checked))
 
 
 def deprescribe(lines: Lines, achievement: float = 1.0, seed: int = 0) -> Lines:
@@ -191,17 +246,20 @@ def removed_by_class(result: Review) -> pd.DataFrame:
                          "Lignes arrêtées": [format_count(v) for v in counts["n"]]})
 
 
+KEPT_SENTENCE = ("lignes d'une classe à réévaluer sont laissées après vérification : benzodiazépine encore dans la "
+                 "durée recommandée, IPP avec un antithrombotique ou une autre indication, supplément ou laxatif "
+                 "indiqué ; l'antalgique de niveau 2 et l'alpha-bloquant se réévaluent en consultation, pas par une règle.")
+
+
 def review_message(result: Review) -> str:
     """French summary of the review: targets reached, and what the model refused to stop."""
     if result.patients_reviewed == 0:
         return "Aucune ordonnance revue."
     text = (f"{format_count(result.patients_reviewed)} ordonnances revues : {format_count(len(result.removed))} lignes "
-            f"arrêtées, toutes pour un critère explicite ; objectif du programme atteint pour "
+            f"arrêtées, toutes pour un critère d'arrêt vérifié ; objectif du programme atteint pour "
             f"{format_count(result.patients_target_met)} patients.")
-    if result.recent_kept > 0:
-        maximum = format_count(settings()["benzodiazepine_duree_max_semaines"])
-        text += (f" {format_count(result.recent_kept)} lignes de benzodiazépine prises depuis {maximum} semaines ou "
-                 "moins sont laissées : elles restent dans la durée recommandée, leur arrêt se prévoit dès la prescription.")
+    if result.kept_checked > 0:
+        text += f" {format_count(result.kept_checked)} {KEPT_SENTENCE}"
     if result.lines_unjustified > 0:
         text += (f" Pour l'atteindre chez tous, il faudrait arrêter {format_count(result.lines_unjustified)} lignes "
                  "de plus sans critère de réévaluation : le simulateur ne le fait pas, un objectif chiffré ne "

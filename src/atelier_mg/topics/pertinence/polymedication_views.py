@@ -1,9 +1,10 @@
 """Polymédication : le simulateur du livre statique, recalculé dans la page sans noyau.
 
 The patientèle is drawn by :func:`.polymedication.generate` at build time and embedded, one row per patient:
-molecules, reimbursements, the lines an explicit criterion marks « à réévaluer » (how many, and the
-cumulated cost of the first 1…4 in the order :func:`.polymedication.review` stops them), the recent
-benzodiazepine lines, and the random draw that decides whether the patient's prescription is reviewed
+molecules, reimbursements, the lines whose stop criterion was checked (how many, and the cumulated cost of the
+first 1…4 in the order :func:`.polymedication.review` stops them), the lines of classes to re-evaluate kept after
+the check (recent benzodiazepine, indication found, assessment left to the consultation), and the random draw that
+decides whether the patient's prescription is reviewed
 (the very draws of :func:`.polymedication.review` with the same seed). The review rule itself (quota by
 status, only flagged lines stopped) is written once more as Vega expressions, with the thresholds and
 targets of ``data/parametres_polymedication``; a browser test checks that the page shows the numbers of
@@ -36,8 +37,7 @@ def static_rows(before: pm.Lines, seed: int) -> pd.DataFrame:
     }, index=pp.index)
     for k in range(1, MAX_TARGET + 1):
         rows[f"cout_{k}"] = flagged[flagged["rang"] < k].groupby("identifiant")["cout_annuel_eur"].sum()
-    ruled = lines[lines["classe"].isin(list(pm.DURATION_RULES)) & ~lines["a_reevaluer"]]
-    rows["recentes"] = ruled.groupby("identifiant").size()
+    rows["verifiees"] = lines[lines["motif_maintien"] != ""].groupby("identifiant").size()
     return rows.fillna(0).reset_index(drop=True)
 
 
@@ -53,7 +53,7 @@ def _expressions() -> dict[str, str]:
         "apres": "datum.molecules - datum.arretees",
         "rembourse_apres": f"datum.rembourse - ({cost})",
         "atteint": "datum.revu && datum.arretees >= datum.quota ? 1 : 0",
-        "gardees": "datum.revu ? datum.recentes : 0",
+        "gardees": "datum.revu ? datum.verifiees : 0",
         "poly_av": f"datum.molecules >= {poly:g} ? 1 : 0", "hyper_av": f"datum.molecules >= {hyper:g} ? 1 : 0",
         "poly_ap": f"datum.apres >= {poly:g} ? 1 : 0", "hyper_ap": f"datum.apres >= {hyper:g} ? 1 : 0",
     }
@@ -75,13 +75,12 @@ def _sentence() -> str:
         f"ou plus ; après, ' + {part('poly_ap')} + ' et ' + {part('hyper_ap')} + '. Lignes de traitement chronique : ' + "
         f"{n('molecules')} + ' avant, ' + {n('apres')} + ' après.'"
     )
-    maximum = f"{s['benzodiazepine_duree_max_semaines']:,.0f}".replace(",", "\u202f")
+    kept = pm.KEPT_SENTENCE.replace("'", "\\'")
     message = (
         f"datum.revu == 0 ? 'Aucune ordonnance revue.' : {n('revu')} + ' ordonnances revues : ' + {n('arretees')} + "
-        "' lignes arrêtées, toutes pour un critère explicite ; objectif du programme atteint pour ' + "
-        f"{n('atteint')} + ' patients.' + (datum.gardees > 0 ? ' ' + {n('gardees')} + ' lignes de benzodiazépine prises "
-        f"depuis {maximum} semaines ou moins sont laissées : elles restent dans la durée recommandée, leur arrêt se prévoit "
-        "dès la prescription.' : '') + (datum.manquantes > 0 ? ' Pour l\\'atteindre chez tous, il faudrait arrêter ' + "
+        "' lignes arrêtées, toutes pour un critère d\\'arrêt vérifié ; objectif du programme atteint pour ' + "
+        f"{n('atteint')} + ' patients.' + (datum.gardees > 0 ? ' ' + {n('gardees')} + ' {kept}' : '') + "
+        "(datum.manquantes > 0 ? ' Pour l\\'atteindre chez tous, il faudrait arrêter ' + "
         f"{n('manquantes')} + ' lignes de plus sans critère de réévaluation : le simulateur ne le fait pas, un objectif "
         "chiffré ne justifie pas à lui seul d\\'arrêter un traitement utile.' : '')"
     )

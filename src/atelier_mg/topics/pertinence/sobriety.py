@@ -93,8 +93,13 @@ def indicator(practice: pd.DataFrame, rates: pd.DataFrame | None = None) -> Indi
                      int(table["patients"].sum()))
 
 
-def national_distribution(n_doctors: int = 2000, seed: int = 2024, spread: float = 0.18) -> np.ndarray:
-    """Simulated ratios of the country's GPs (log-normal around 1; illustrative, the real ones are not published)."""
+def national_distribution(n_doctors: int = 2000, seed: int = 2024, spread: float | None = None) -> np.ndarray:
+    """Simulated ratios of the country's GPs (log-normal around 1; illustrative, the real ones are not published).
+
+    ``spread`` (standard deviation of the log-ratio) defaults to ``dispersion_ratios_simules`` of
+    data/illustrations_sobriete, shown in the chapter: the bonus threshold depends on it.
+    """
+    spread = illustrations()["dispersion_ratios_simules"] if spread is None else spread
     return np.exp(np.random.default_rng(seed).normal(0.0, spread, size=n_doctors))
 
 
@@ -191,7 +196,7 @@ def strata(pat: patientele.Patientele, seed: int = 0) -> pd.DataFrame:
     counts = keys.value_counts().rename("patients").reset_index()
     merged = counts.merge(national_rates(), on=KEYS, how="left")
     rng = np.random.default_rng(seed)
-    merged["ecart"] = rng.normal(1.0, 0.08, size=len(merged)).clip(0.6, 1.4)
+    merged["ecart"] = rng.normal(1.0, illustrations()["bruit_strates_simule"], size=len(merged)).clip(0.6, 1.4)
     return merged
 
 
