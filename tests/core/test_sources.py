@@ -81,3 +81,12 @@ def test_pages_that_go_backwards_are_refused_in_french(tmp_path, monkeypatch):
     path.write_text(path.read_text().replace("001,1215,57,", "001,1215,40,"))
     with pytest.raises(data.DataError, match="ne doivent jamais reculer"):
         data.load("sections_sources")
+
+
+def test_year_columns_are_written_as_plain_years_not_as_thousands():
+    years = [str(int(y)) for y in data.load("calendrier_vaccinal_nouveautes").table["depuis"]]
+    plain = book.source_table("calendrier_vaccinal_nouveautes", {"depuis": "Depuis"}, years=("depuis",)).data
+    for year in years:
+        assert f"<td>{year}</td>" in plain
+    counted = book.source_table("calendrier_vaccinal_nouveautes", {"depuis": "Depuis"}).data
+    assert f"<td>{years[0]}</td>" not in counted
