@@ -50,7 +50,7 @@ def test_each_kernel_runs_in_its_own_folder_removed_when_it_stops(tmp_path):
                 await client.wait_for_ready(timeout=60)
                 lines = []
                 code = (f"import os, tempfile\nopen('trace.txt', 'w').write('participant {i}')\n"
-                        "print(os.getcwd()); print(tempfile.gettempdir())")
+                        "print(os.getcwd()); print(tempfile.gettempdir()); print(os.environ.get('ATELIER_SERVEUR_PARTAGE'))")
                 await client.execute_interactive(
                     code, timeout=60,
                     output_hook=lambda m, lines=lines: lines.extend(m["content"].get("text", "").split()),
@@ -61,7 +61,8 @@ def test_each_kernel_runs_in_its_own_folder_removed_when_it_stops(tmp_path):
             assert folders[0] != folders[1]
             for i, (kid, folder) in enumerate(zip(kernels, folders, strict=True)):
                 assert folder.parent == tmp_path
-                assert seen[kid] == [str(folder), str(folder)]  # working folder and TMPDIR
+                # working folder, TMPDIR, and the flag that makes dashboards refuse personal health data
+                assert seen[kid] == [str(folder), str(folder), "1"]
                 assert (folder / "trace.txt").read_text() == f"participant {i}"
             assert not (ROOT / "dashboards" / "trace.txt").exists()
             await km.shutdown_kernel(kernels[0])
