@@ -90,3 +90,11 @@ def test_year_columns_are_written_as_plain_years_not_as_thousands():
         assert f"<td>{year}</td>" in plain
     counted = book.source_table("calendrier_vaccinal_nouveautes", {"depuis": "Depuis"}).data
     assert f"<td>{years[0]}</td>" not in counted
+
+
+def test_two_references_to_the_same_pages_read_as_one_place():
+    # 001 l. 677 and l. 679 fall in the same section of the référentiel: one place, not the same twice.
+    both = sources.readable("source 001 l. 677 ; source 001 l. 679")
+    alone = sources.readable("source 001 l. 677")
+    assert both == alone and both.count("Référentiel 2025") == 1
+    assert sources.readable("source 001 l. 677 ; source 003 l. 178").count(" ; ") == 1
