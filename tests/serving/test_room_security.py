@@ -139,12 +139,8 @@ def participant_kernels() -> dict[int, Path]:
 
 @pytest.mark.slow
 def test_two_participants_never_see_each_others_data(browser, server, tmp_path):
-    from atelier_mg.topics.patientele import files, generator
-
     before = set(participant_kernels())
     served = sorted(p.name for p in (ROOT / "dashboards").iterdir())
-    # Participant A brings an anonymised export of 40 patients; participant B only looks.
-    patients_csv, actes_csv = files.write_csv_pair(generator.generate(40, seed=5), tmp_path)
     contexts = [browser.new_context(viewport={"width": 1280, "height": 1000}, locale="fr-FR") for _ in range(2)]
     try:
         pages = [ctx.new_page() for ctx in contexts]
@@ -153,15 +149,18 @@ def test_two_participants_never_see_each_others_data(browser, server, tmp_path):
         for pg in pages:
             expect(pg.locator(".atelier-synthese")).to_contain_text("patientèle fictive de 1000 patients", timeout=90_000)
         a, b = pages
-        for selector, path in ((".atelier-fichier-patients", patients_csv), (".atelier-fichier-actes", actes_csv)):
-            with a.expect_file_chooser() as chooser:
-                a.locator(selector).click()
-            chooser.value.set_files(str(path))
-        a.locator(".atelier-charger").click()
-        expect(a.locator(".atelier-synthese")).to_contain_text("fichiers patients.csv et actes.csv", timeout=30_000)
-        expect(a.locator(".atelier-synthese")).to_contain_text("40 patients")
+        # On the shared server nobody can upload health data: the file inputs and the button are disabled.
+        for selector in (".atelier-fichier-patients", ".atelier-fichier-actes", ".atelier-charger"):
+            expect(a.locator(selector)).to_be_disabled()
+        expect(a.locator(".atelier-avertissement")).to_contain_text("le chargement de vos propres fichiers y est désactivé")
+        # Participant A draws a fictitious patientèle of 40 patients; participant B only looks.
+        field = a.locator(".atelier-effectif input")
+        field.fill("40")
+        field.press("Tab")
+        a.locator(".atelier-generer").click()
+        expect(a.locator(".atelier-synthese")).to_contain_text("patientèle fictive de 40 patients", timeout=30_000)
         b.wait_for_timeout(1000)
-        assert "patients.csv" not in b.locator(".atelier-synthese").inner_text()
+        assert "40 patients" not in b.locator(".atelier-synthese").inner_text()
         expect(b.locator(".atelier-synthese")).to_contain_text("1\u202f000 patients")
 
         mine = {pid: cwd for pid, cwd in participant_kernels().items() if pid not in before}

@@ -71,7 +71,8 @@ def dashboard():
 
     style = {"description_width": "12em"}
     n = w.BoundedIntText(value=1000, min=1, max=20_000, description="Nombre de patients", style=style)
-    seed = w.IntText(value=2026, description="Graine du tirage", style=style)
+    n.add_class("atelier-effectif")
+    seed = w.IntText(value=2026, description="Graine du tirage", style=style).add_class("atelier-graine")
     ref = w.DatePicker(value=dt.date(2026, 5, 15), description="Date de calcul", style=style).add_class("atelier-date-calcul")
     gen = w.Button(description="Générer une patientèle fictive", button_style="primary", icon="random")
     gen.add_class("atelier-generer")
