@@ -81,3 +81,20 @@ def test_pages_that_go_backwards_are_refused_in_french(tmp_path, monkeypatch):
     path.write_text(path.read_text().replace("001,1215,57,", "001,1215,40,"))
     with pytest.raises(data.DataError, match="ne doivent jamais reculer"):
         data.load("sections_sources")
+
+
+def test_year_columns_are_written_as_plain_years_not_as_thousands():
+    years = [str(int(y)) for y in data.load("calendrier_vaccinal_nouveautes").table["depuis"]]
+    plain = book.source_table("calendrier_vaccinal_nouveautes", {"depuis": "Depuis"}, years=("depuis",)).data
+    for year in years:
+        assert f"<td>{year}</td>" in plain
+    counted = book.source_table("calendrier_vaccinal_nouveautes", {"depuis": "Depuis"}).data
+    assert f"<td>{years[0]}</td>" not in counted
+
+
+def test_two_references_to_the_same_pages_read_as_one_place():
+    # 001 l. 677 and l. 679 fall in the same section of the référentiel: one place, not the same twice.
+    both = sources.readable("source 001 l. 677 ; source 001 l. 679")
+    alone = sources.readable("source 001 l. 677")
+    assert both == alone and both.count("Référentiel 2025") == 1
+    assert sources.readable("source 001 l. 677 ; source 003 l. 178").count(" ; ") == 1

@@ -50,7 +50,7 @@ def test_each_kernel_runs_in_its_own_folder_removed_when_it_stops(tmp_path):
                 await client.wait_for_ready(timeout=60)
                 lines = []
                 code = (f"import os, tempfile\nopen('trace.txt', 'w').write('participant {i}')\n"
-                        "print(os.getcwd()); print(tempfile.gettempdir())")
+                        "print(os.getcwd()); print(tempfile.gettempdir()); print(os.environ.get('ATELIER_SERVEUR_PARTAGE'))")
                 await client.execute_interactive(
                     code, timeout=60,
                     output_hook=lambda m, lines=lines: lines.extend(m["content"].get("text", "").split()),
@@ -61,7 +61,8 @@ def test_each_kernel_runs_in_its_own_folder_removed_when_it_stops(tmp_path):
             assert folders[0] != folders[1]
             for i, (kid, folder) in enumerate(zip(kernels, folders, strict=True)):
                 assert folder.parent == tmp_path
-                assert seen[kid] == [str(folder), str(folder)]  # working folder and TMPDIR
+                # working folder, TMPDIR, and the flag that makes dashboards refuse personal health data
+                assert seen[kid] == [str(folder), str(folder), "1"]
                 assert (folder / "trace.txt").read_text() == f"participant {i}"
             assert not (ROOT / "dashboards" / "trace.txt").exists()
             await km.shutdown_kernel(kernels[0])
@@ -138,12 +139,8 @@ def participant_kernels() -> dict[int, Path]:
 
 @pytest.mark.slow
 def test_two_participants_never_see_each_others_data(browser, server, tmp_path):
-    from atelier_mg.topics.patientele import files, generator
-
     before = set(participant_kernels())
     served = sorted(p.name for p in (ROOT / "dashboards").iterdir())
-    # Participant A brings an anonymised export of 40 patients; participant B only looks.
-    patients_csv, actes_csv = files.write_csv_pair(generator.generate(40, seed=5), tmp_path)
     contexts = [browser.new_context(viewport={"width": 1280, "height": 1000}, locale="fr-FR") for _ in range(2)]
     try:
         pages = [ctx.new_page() for ctx in contexts]
@@ -152,15 +149,18 @@ def test_two_participants_never_see_each_others_data(browser, server, tmp_path):
         for pg in pages:
             expect(pg.locator(".atelier-synthese")).to_contain_text("patientèle fictive de 1000 patients", timeout=90_000)
         a, b = pages
-        for selector, path in ((".atelier-fichier-patients", patients_csv), (".atelier-fichier-actes", actes_csv)):
-            with a.expect_file_chooser() as chooser:
-                a.locator(selector).click()
-            chooser.value.set_files(str(path))
-        a.locator(".atelier-charger").click()
-        expect(a.locator(".atelier-synthese")).to_contain_text("fichiers patients.csv et actes.csv", timeout=30_000)
-        expect(a.locator(".atelier-synthese")).to_contain_text("40 patients")
+        # On the shared server nobody can upload health data: the file inputs and the button are disabled.
+        for selector in (".atelier-fichier-patients", ".atelier-fichier-actes", ".atelier-charger"):
+            expect(a.locator(selector)).to_be_disabled()
+        expect(a.locator(".atelier-avertissement")).to_contain_text("le chargement de vos propres fichiers y est désactivé")
+        # Participant A draws a fictitious patientèle of 40 patients; participant B only looks.
+        field = a.locator(".atelier-effectif input")
+        field.fill("40")
+        field.press("Tab")
+        a.locator(".atelier-generer").click()
+        expect(a.locator(".atelier-synthese")).to_contain_text("patientèle fictive de 40 patients", timeout=30_000)
         b.wait_for_timeout(1000)
-        assert "patients.csv" not in b.locator(".atelier-synthese").inner_text()
+        assert "40 patients" not in b.locator(".atelier-synthese").inner_text()
         expect(b.locator(".atelier-synthese")).to_contain_text("1\u202f000 patients")
 
         mine = {pid: cwd for pid, cwd in participant_kernels().items() if pid not in before}

@@ -64,7 +64,7 @@ def test_interactive_chart_binds_population_duration_and_study():
     assert params["population"]["bind"]["input"] == "range"
     assert params["mois"]["bind"]["input"] == "range"
     assert params["jeu"]["bind"]["input"] == "select"
-    assert set(params["jeu"]["bind"]["options"]) == set(data.available("ecologie"))
+    assert set(params["jeu"]["bind"]["options"]) == set(ecology.studies())
     assert "Population" in params["population"]["bind"]["name"]
     # The counts are computed in the page from the parameters, so the static book recomputes.
     text = json.dumps(spec)
@@ -154,3 +154,20 @@ def test_fukui_contrast_primary_care_versus_hospital_and_emergency():
     fukui = data.load_table("ecologie_fukui_2005").set_index("code")["pour_1000_min"]
     assert fukui["primary_care"] > fukui["hospital_outpatient"] > fukui["emergency"]
     assert fukui["primary_care"] <= fukui["physician"]
+
+
+def test_the_referentiel_paraphrase_is_not_offered_as_a_study():
+    # Its metadata say it mixes two studies with no duration: readable in the chapter, not selectable.
+    assert data.load("ecologie_referentiel_2025").meta["nature"] == "paraphrase"
+    offered = ecology.studies()
+    assert "ecologie_referentiel_2025" not in offered
+    assert {"ecologie_white_1961", "ecologie_laporte_2024"} <= set(offered)
+    options = ecology.chart(interactive=True).to_dict()["params"]
+    jeu = next(p for p in options if p["name"] == "jeu")
+    assert "ecologie_referentiel_2025" not in jeu["bind"]["options"]
+    ui = ecology.simulator()
+    widgets = [c for w in ui.children[:3] for c in (getattr(w, "children", None) or [w])]
+    dropdown = next(w for w in widgets if "atelier-etude" in w._dom_classes)
+    assert "ecologie_referentiel_2025" not in [value for _, value in dropdown.options]
+    with pytest.raises(ecology.SimulationError, match="inconnu"):
+        ecology.chart("ecologie_referentiel_2025", interactive=True)

@@ -70,11 +70,12 @@ def _links(ds: data.Dataset) -> str:
 
 
 def source_table(name: str, columns: dict[str, str] | None = None, where: dict[str, object] | None = None,
-                 percent: tuple[str, ...] = ()) -> HTML:
+                 percent: tuple[str, ...] = (), years: tuple[str, ...] = ()) -> HTML:
     """A dataset as an HTML table (chosen columns, French headers) with its title and source.
 
     Ecology tables get a formatted ``pour_1000`` column (single figure or range); numbers are written
-    the French way, and the ``percent`` columns (proportions) as percentages.
+    the French way, and the ``percent`` columns (proportions) as percentages; the ``years`` columns
+    are written as plain years (« 2024 », not « 2 024 »).
     ``where`` keeps the rows whose columns equal the given values.
     """
     ds = data.load(name)
@@ -88,7 +89,9 @@ def source_table(name: str, columns: dict[str, str] | None = None, where: dict[s
     columns = columns or {"niveau": "Niveau", "pour_1000": "Pour 1 000, par mois"}
     shown = table[list(columns)].copy()
     for column in shown.columns:
-        if pd.api.types.is_numeric_dtype(shown[column]):
+        if column in years:
+            shown[column] = ["—" if pd.isna(v) else str(int(v)) for v in shown[column]]
+        elif pd.api.types.is_numeric_dtype(shown[column]):
             shown[column] = [french_number(v, column in percent) for v in shown[column]]
         else:
             shown[column] = shown[column].fillna("—").replace("", "—")

@@ -7,8 +7,17 @@ addresses. Patient names cannot be detected reliably and are not: the user is to
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
+
+# Set by Atelier MG's server (serving/kernels.py) in every kernel it starts: a room, the served book.
+SHARED_SERVER_ENV = "ATELIER_SERVEUR_PARTAGE"
+
+
+def on_shared_server() -> bool:
+    """True in a kernel started by Atelier MG's server: a file uploaded there leaves the user's computer."""
+    return os.environ.get(SHARED_SERVER_ENV) == "1"
 
 _MONTHS = (
     "janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|"

@@ -121,7 +121,15 @@ def readable(text: str) -> str:
         out.append(place)
         position = match.end()
     out.append(text[position:])
-    return DOCUMENT_ONLY.sub(lambda m: known[m["doc"]].short_title if m["doc"] in known else m[0], "".join(out))
+    result = DOCUMENT_ONLY.sub(lambda m: known[m["doc"]].short_title if m["doc"] in known else m[0], "".join(out))
+    return _without_repeats(result)
+
+
+def _without_repeats(text: str) -> str:
+    """« A ; A ; B » → « A ; B »: two line references in the same pages read as one place."""
+    parts = text.split(" ; ")
+    kept = [part for i, part in enumerate(parts) if part not in parts[:i]]
+    return " ; ".join(kept)
 
 
 def urls_in(text: str) -> list[str]:

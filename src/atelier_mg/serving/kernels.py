@@ -17,6 +17,8 @@ from pathlib import Path
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 from traitlets import Unicode
 
+from ..core.privacy import SHARED_SERVER_ENV
+
 
 class ParticipantKernelManager(AsyncMappingKernelManager):
     """Kernel manager whose kernels each run in a private, temporary working folder."""
@@ -42,6 +44,7 @@ class ParticipantKernelManager(AsyncMappingKernelManager):
         workdir = Path(tempfile.mkdtemp(prefix="participant-", dir=self.workdirs_root))
         env = dict(kwargs.pop("env", None) or os.environ)
         env["TMPDIR"] = str(workdir)
+        env[SHARED_SERVER_ENV] = "1"  # dashboards refuse personal health data here (topics/patientele)
         kwargs["cwd"] = str(workdir)  # ``path`` (the notebook's folder) is deliberately not used
         try:
             kernel_id = await super().start_kernel(kernel_id=kernel_id, env=env, **kwargs)

@@ -61,6 +61,16 @@ def territories() -> dict[str, int]:
     }
 
 
+def studies() -> list[str]:
+    """The datasets offered as a « study » to choose: primary data only.
+
+    A dataset whose metadata say ``nature: paraphrase`` (the référentiel's sentence, which mixes two
+    studies with no duration) stays readable in the chapter as a lesson in critical reading, but is
+    not offered as if it were a study.
+    """
+    return [n for n in data.available(SCHEMA) if data.load(n).meta.get("nature") != "paraphrase"]
+
+
 def study_name(name: str) -> str:
     """Short name of a study (« Laporte 2024 »), as the sentences and the study selector write it."""
     ds = data.load(name)
@@ -166,8 +176,8 @@ def chart(
     ``stacked=True`` puts the count list under the squares (narrow screens: phones in a room).
     """
     check_inputs(population, months)
-    names = datasets or data.available(SCHEMA)
-    if dataset not in names:
+    names = datasets or studies()
+    if dataset not in (names if interactive else data.available(SCHEMA)):
         raise SimulationError(f"Jeu de données « {dataset} » inconnu pour l'écologie des soins.")
     rows = _chart_rows(names if interactive else [dataset])
     labels = dict(zip(rows["jeu"], rows["etude"], strict=True))
@@ -289,7 +299,7 @@ def simulator(dataset: str = DEFAULT_DATASET, population: int = 60_000, months: 
     """Interactive simulator: population, study and duration → chart, table and description."""
     import ipywidgets as w
 
-    names = data.available(SCHEMA)
+    names = studies()
     options = [(study_name(n), n) for n in names]
     study = w.Dropdown(options=options, value=dataset, description="Étude", style={"description_width": "8em"})
     pop = w.IntSlider(

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 
 from atelier_mg.topics.prevention import biases
+
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def test_hand_computed_case_lead_time_alone():
@@ -134,3 +137,25 @@ def test_the_chart_writes_its_sentence_under_the_bars_for_a_phone():
         assert words in sentence
     # Panels one under the other, none wider than a phone's screen.
     assert all(panel.get("width", 0) <= 200 for panel in spec["vconcat"])
+
+
+def test_real_screening_figures_read_as_relative_and_absolute_benefit():
+    # Independent UK Panel (Lancet 2012): RR 0.80; 43 deaths avoided, 129 overdiagnosed per 10,000 invited.
+    result = biases.absolute_benefit()
+    assert result.relative_reduction == pytest.approx(0.20)
+    assert result.number_needed_to_invite == 233  # 10,000 / 43
+    assert result.overdiagnosed_per_death_avoided == pytest.approx(3.0)
+    # The same relative reduction says nothing of the absolute one: 43 in 10,000 is 0.43 %.
+    assert result.deaths_avoided / result.invited < 0.01 < result.relative_reduction
+
+
+def test_absolute_benefit_refuses_impossible_figures(tmp_path, monkeypatch):
+    import shutil
+
+    folder = tmp_path / "data"
+    shutil.copytree(ROOT / "data", folder)
+    monkeypatch.setenv("ATELIER_DATA_DIR", str(folder))
+    path = folder / f"{biases.REAL_SCREENING}.csv"
+    path.write_text(path.read_text().replace("deces_evites,43,", "deces_evites,0,"))
+    with pytest.raises(biases.BiasError, match="invalides"):
+        biases.absolute_benefit()

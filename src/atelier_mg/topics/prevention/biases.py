@@ -26,7 +26,7 @@ from dataclasses import dataclass, replace
 import altair as alt
 import pandas as pd
 
-from ...core import charts, ui
+from ...core import charts, data, ui
 from ...core.formatting import format_count
 from ...core.parameters import bound_problems, parameter_table, parameter_values
 
@@ -122,6 +122,43 @@ class Outcome:
     @property
     def deaths_avoided(self) -> float:
         return self.unscreened.deaths - self.screened.deaths
+
+
+# Real figures (not illustrative) for the relative / absolute contrast: data/depistage_sein_marmot_2012.
+REAL_SCREENING = "depistage_sein_marmot_2012"
+
+
+@dataclass(frozen=True)
+class AbsoluteBenefit:
+    """A published screening result read two ways: relative risk, and counts for the invited."""
+
+    relative_risk: float
+    invited: int
+    deaths_avoided: float
+    overdiagnosed: float
+
+    @property
+    def relative_reduction(self) -> float:
+        return 1 - self.relative_risk
+
+    @property
+    def number_needed_to_invite(self) -> int:
+        """Women to invite for one death avoided over the period (rounded to a whole woman)."""
+        return round(self.invited / self.deaths_avoided)
+
+    @property
+    def overdiagnosed_per_death_avoided(self) -> float:
+        return self.overdiagnosed / self.deaths_avoided
+
+
+def absolute_benefit(name: str = REAL_SCREENING) -> AbsoluteBenefit:
+    """The published figures of ``name`` (parameter table) as an :class:`AbsoluteBenefit`."""
+    values = data.mapping(name, "parametre", "valeur")
+    result = AbsoluteBenefit(float(values["risque_relatif"]), int(values["femmes_invitees"]),
+                             float(values["deces_evites"]), float(values["surdiagnostics"]))
+    if not 0 < result.relative_risk <= 1 or result.deaths_avoided <= 0 or result.invited <= 0:
+        raise BiasError(f"Jeu de données « {name} » : risque relatif, effectif ou décès évités invalides.")
+    return result
 
 
 def _alive(cases: float, lethality: float, median: float, years: float, cured: float = 0.0) -> float:
