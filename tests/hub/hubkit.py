@@ -17,6 +17,17 @@ from conftest import ROOT, tool_env, wait_http
 ASSIGNMENT = "ecologie"
 COURSE_ID = "atelier-mg"
 PASSWORD = "Bronchiolite-2026!"
+CODES: dict[str, str] = {}  # sign-up codes of the running hub (read from its mail-merge files by running_hub)
+
+
+def signup_codes(settings: Path) -> dict[str, str]:
+    """The codes the hub wrote for the DMG's mail merge (donnees/hub/codes-inscription-*.csv, root only)."""
+    found = {}
+    for export in sorted((settings.parent / "donnees" / "hub").glob("codes-inscription-*.csv")):
+        for line in export.read_text(encoding="utf-8").splitlines()[1:]:
+            fields = line.split(";")
+            found[fields[0]] = fields[-1]
+    return found
 
 
 def free_base_port() -> int:
@@ -70,6 +81,8 @@ def running_hub(settings: Path, port: int, log: Path):
                                 start_new_session=True)
         try:
             wait_http(f"http://127.0.0.1:{port}/hub/login", timeout=150, proc=proc)
+            CODES.clear()
+            CODES.update(signup_codes(settings))
             yield proc
         finally:
             proc.terminate()  # JupyterHub stops the interns' servers, the proxy and the services
@@ -88,10 +101,12 @@ class Intern:
         self.context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
         self.page = self.context.new_page()
 
-    def sign_up(self, password: str = PASSWORD) -> str:
+    def sign_up(self, password: str = PASSWORD, code: str | None = None) -> str:
+        """Sign up with this person's code (the one the DMG sent them), or with ``code``."""
         pg = self.page
         pg.goto(f"{self.base}/hub/signup")
         pg.fill("#username_input", self.name)
+        pg.fill("#code_input", CODES.get(self.name, "") if code is None else code)
         pg.fill("#password_input", password)
         pg.fill("#password_confirmation_input", password)
         pg.click("#signup_submit")

@@ -26,17 +26,19 @@ import signal
 from pathlib import Path
 
 from jupyterhub.spawner import LocalProcessSpawner
-from traitlets import Dict, Float, Integer, List, Unicode
+from traitlets import Bool, Dict, Float, Integer, List, Unicode
 
 from ..core.bwrap import folder_binds, system_binds
 from ..core.paths import runtime_paths
+from .accounts import COURSE_FOLDERS
 
 CGROUP_ROOT = Path("/sys/fs/cgroup")
 CGROUP_NAME = "atelier-hub"
 
 
 def cgroup_dirs(unix: str, root: Path = CGROUP_ROOT) -> dict[str, Path]:
-    return {kind: root / kind / CGROUP_NAME / unix for kind in ("memory", "cpu")}
+    kinds = ["memory", "cpu"] + (["pids"] if (root / "pids" / "cgroup.procs").exists() else [])
+    return {kind: root / kind / CGROUP_NAME / unix for kind in kinds}
 
 
 def cgroups_writable(root: Path = CGROUP_ROOT) -> bool:
@@ -52,10 +54,13 @@ def cgroups_writable(root: Path = CGROUP_ROOT) -> bool:
     return True
 
 
-def prepare_cgroups(unix: str, memory: int, cpus: float, root: Path = CGROUP_ROOT) -> dict[str, Path]:
+def prepare_cgroups(unix: str, memory: int, cpus: float, processes: int = 256,
+                    root: Path = CGROUP_ROOT) -> dict[str, Path]:
     dirs = cgroup_dirs(unix, root)
     for folder in dirs.values():
-        folder.mkdir(exist_ok=True)
+        folder.mkdir(parents=True, exist_ok=True)
+    if "pids" in dirs:
+        (dirs["pids"] / "pids.max").write_text(str(processes))
     (dirs["memory"] / "memory.limit_in_bytes").write_text(str(memory))
     swap = dirs["memory"] / "memory.memsw.limit_in_bytes"
     if swap.exists():
@@ -81,8 +86,10 @@ def read_only_paths(extra: list[Path] = ()) -> list[Path]:
 
 
 def bwrap_args(read_only: list[Path], read_write: list[Path]) -> list[str]:
-    """The system, a private /tmp and /var/tmp, then the folders (``core/bwrap.py``, shared with grading)."""
-    return [*system_binds(), "--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--tmpfs", "/tmp",
+    """Private PID and IPC namespaces (an intern sees only their own processes, and their command lines), the
+    system, a private /tmp and /var/tmp, then the folders (``core/bwrap.py``, shared with grading)."""
+    return ["--unshare-pid", "--unshare-ipc", *system_binds(), "--proc", "/proc", "--dev", "/dev",
+            "--perms", "1777", "--tmpfs", "/dev/shm", "--perms", "1777", "--tmpfs", "/tmp",
             "--perms", "1777", "--tmpfs", "/var/tmp", *folder_binds(read_only, read_write, mounted=("/tmp", "/var/tmp"))]
 
 
@@ -94,6 +101,10 @@ class AtelierSpawner(LocalProcessSpawner):
     read_only = List(Unicode(), help="extra folders visible read-only (the course)").tag(config=True)
     read_write = List(Unicode(), help="folders shared read-write (nbgrader's exchange)").tag(config=True)
     memory_bytes = Integer(2 * 1024**3).tag(config=True)
+    processes = Integer(256, help="processes of one person (pids cgroup, and RLIMIT_NPROC on their uid)").tag(config=True)
+    file_bytes = Integer(2 * 1024**3, help="largest file a person may write (RLIMIT_FSIZE)").tag(config=True)
+    stop_with_hub = Bool(True, help="a server dies with the hub (bwrap --die-with-parent); see the README").tag(
+        config=True)
     cpus = Float(1.0).tag(config=True)
     use_cgroups = Unicode("auto", help="auto, yes, no").tag(config=True)
     teachers = List(Unicode(), help="hub user names of the teachers (formgrader)").tag(config=True)
@@ -121,6 +132,7 @@ class AtelierSpawner(LocalProcessSpawner):
         env["SHELL"] = "/bin/bash"
         role = "enseignant" if self._teacher() else "interne"
         env["JUPYTER_CONFIG_PATH"] = str(Path(self.jupyter_config) / role)
+        env["JUPYTER_RUNTIME_DIR"] = "/tmp/jupyter-runtime"  # kernels' IPC sockets, in the private /tmp
         if self._teacher():
             env.update(self.teacher_environment)
         env.update({"LANG": "fr_FR.UTF-8", "LANGUAGE": "fr_FR:fr", "PYTHONDONTWRITEBYTECODE": "1"})
@@ -137,7 +149,8 @@ class AtelierSpawner(LocalProcessSpawner):
     def make_preexec_fn(self, name):
         home = str(self._home())
         cgroups = self._cgroups()
-        memory = self.memory_bytes
+        memory, processes, file_bytes = self.memory_bytes, self.processes, self.file_bytes
+        umask = 0o002 if self._teacher() else 0o077
 
         def preexec() -> None:  # runs as root in the child; setpriv drops to the intern inside bwrap
             pid = str(os.getpid())
@@ -146,6 +159,10 @@ class AtelierSpawner(LocalProcessSpawner):
                     (folder / "cgroup.procs").write_text(pid)
             else:
                 resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+            # Counted on the person's uid once setpriv has switched to it (root, before, is not limited).
+            resource.setrlimit(resource.RLIMIT_NPROC, (processes, processes))
+            resource.setrlimit(resource.RLIMIT_FSIZE, (file_bytes, file_bytes))
+            os.umask(umask)
             os.chdir(home)
 
         return preexec
@@ -153,7 +170,7 @@ class AtelierSpawner(LocalProcessSpawner):
     def _cgroups(self) -> dict[str, Path] | None:
         if self.use_cgroups == "no" or (self.use_cgroups == "auto" and not cgroups_writable()):
             return None
-        return prepare_cgroups(self._unix().pw_name, self.memory_bytes, self.cpus)
+        return prepare_cgroups(self._unix().pw_name, self.memory_bytes, self.cpus, self.processes)
 
     async def start(self):
         entry = self._unix()
@@ -163,11 +180,17 @@ class AtelierSpawner(LocalProcessSpawner):
                            [home] + [Path(p) for p in self.read_write]
                            + [Path(p) for p in self.teacher_read_write if self._teacher()])
         if self._teacher() and self.teacher_course:
+            # The course read-only (its code, its nbgrader_config.py, a virtualenv inside it), and read-write
+            # only nbgrader's folders (accounts.COURSE_FOLDERS): what the formgrader writes.
             mount = home / "cours"
             mount.mkdir(exist_ok=True)
             os.chown(mount, entry.pw_uid, entry.pw_gid)
-            binds += ["--bind", self.teacher_course, str(mount)]
-        wrapped = ["bwrap", "--die-with-parent", *binds,
+            course = Path(self.teacher_course)
+            binds += ["--ro-bind", str(course), str(mount)]
+            for name in COURSE_FOLDERS:
+                if (course / name).is_dir() and not (course / name).is_symlink():
+                    binds += ["--bind", str(course / name), str(mount / name)]
+        wrapped = ["bwrap", *(["--die-with-parent"] if self.stop_with_hub else []), *binds,
                    "--chdir", str(home), "--", "setpriv", f"--reuid={entry.pw_uid}", f"--regid={entry.pw_gid}",
                    "--init-groups", "--no-new-privs", "--"]
         original = list(self.cmd)

@@ -1,0 +1,313 @@
+"""Ce que deux internes et un enseignant ont tenté sur le hub (issue 22), rejoué pour de vrai et qui doit échouer.
+
+One real hub on 127.0.0.1 (configurable-http-proxy, bubblewrap, cgroups, Unix accounts) for the whole module:
+interns ``alice`` and ``bob``, teacher ``prof``. The interns act twice: with a shell under their own Unix account on
+the machine (``runuser``: more than their sandbox gives them) and with code run in their own kernel, through the hub.
+The last test stops the hub and looks for any process left under their accounts.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import pwd
+import subprocess
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+import requests
+from hubkit import ASSIGNMENT, COURSE_ID, PASSWORD, Intern, free_base_port, hub_command, make_hub_folder, running_hub
+
+pytestmark = pytest.mark.slow
+INTERNS = ["alice", "bob"]
+
+
+def as_user(unix: str, *cmd: str) -> subprocess.CompletedProcess:
+    return subprocess.run(["runuser", "-u", unix, "--", *cmd], capture_output=True, text=True)
+
+
+def sh(unix: str, script: str) -> subprocess.CompletedProcess:
+    return as_user(unix, "sh", "-c", script)
+
+
+class Hub:
+    def __init__(self, browser, tmp: Path) -> None:
+        self.port = free_base_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.settings = make_hub_folder(tmp, INTERNS, ["prof"], self.port)
+        self.settings.write_text(self.settings.read_text() + "[limites]\nprocessus = 128\n")
+        self.course = self.settings.parent / "cours"
+        self.data = self.settings.parent / "donnees"
+        self.exchange = self.data / "echange"
+        self.inbound = self.exchange / COURSE_ID / "inbound"
+        self.browser = browser
+        self.people: dict[str, Intern] = {}
+        self.tokens: dict[str, str] = {}
+
+    def person(self, name: str) -> Intern:
+        """Signed up (with their code), logged in, their JupyterLab started, a hub API token for their kernel."""
+        if name not in self.people:
+            who = Intern(self.browser, self.base, name)
+            assert "Mot de passe enregistré" in who.sign_up()
+            who.log_in()
+            who.open_lab()
+            xsrf = next(c["value"] for c in who.context.cookies(f"{self.base}/hub/") if c["name"] == "_xsrf")
+            r = who.page.request.post(f"{self.base}/hub/api/users/{name}/tokens", headers={"X-XSRFToken": xsrf},
+                                      data=json.dumps({"note": "test", "expires_in": 3600}))
+            assert r.ok, f"{r.status} {r.text()[:300]}"
+            self.tokens[name] = r.json()["token"]
+            self.people[name] = who
+        return self.people[name]
+
+    def run(self, name: str, code: str) -> str:
+        """Run ``code`` in a kernel of ``name``'s own server (their sandbox, their account); returns stdout."""
+        self.person(name)
+        return asyncio.run(_execute(self.base, name, self.tokens[name], code))
+
+
+async def _execute(base: str, user: str, token: str, code: str) -> str:
+    from tornado.httpclient import HTTPRequest
+    from tornado.websocket import websocket_connect
+
+    headers = {"Authorization": f"token {token}"}
+    kernel = requests.post(f"{base}/user/{user}/api/kernels", headers=headers, json={"name": "python3"}, timeout=60)
+    assert kernel.ok, f"{kernel.status_code} {kernel.text[:300]}"
+    kid = kernel.json()["id"]
+    ws = await websocket_connect(HTTPRequest(f"{base.replace('http', 'ws')}/user/{user}/api/kernels/{kid}/channels",
+                                             headers=headers), connect_timeout=60)
+    msg_id = uuid.uuid4().hex
+    ws.write_message(json.dumps({
+        "header": {"msg_id": msg_id, "msg_type": "execute_request", "username": user, "session": uuid.uuid4().hex,
+                   "date": "", "version": "5.3"},
+        "parent_header": {}, "metadata": {}, "channel": "shell", "buffers": [],
+        "content": {"code": code, "silent": False, "store_history": False, "user_expressions": {},
+                    "allow_stdin": False, "stop_on_error": True}}))
+    out: list[str] = []
+    deadline = time.monotonic() + 120
+    try:
+        while time.monotonic() < deadline:
+            raw = await asyncio.wait_for(ws.read_message(), timeout=120)
+            assert raw is not None, "noyau fermé"
+            msg = json.loads(raw)
+            if msg.get("parent_header", {}).get("msg_id") != msg_id:
+                continue
+            kind = msg["msg_type"]
+            if kind == "stream":
+                out.append(msg["content"]["text"])
+            elif kind == "error":
+                raise AssertionError("\n".join(msg["content"]["traceback"])[-2000:])
+            elif kind == "status" and msg["content"]["execution_state"] == "idle":
+                return "".join(out)
+    finally:
+        ws.close()
+        requests.delete(f"{base}/user/{user}/api/kernels/{kid}", headers=headers, timeout=30)
+    raise AssertionError("le noyau n'a pas répondu")
+
+
+@pytest.fixture(scope="module")
+def hub(browser, tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("attaques")
+    os.chmod(tmp, 0o700)  # like the CI's clone: a private folder
+    h = Hub(browser, tmp)
+    with running_hub(h.settings, h.port, tmp / "hub.log") as proc:
+        h.proc = proc
+        assert "publié" in hub_command(h.settings, "publier", ASSIGNMENT).stdout
+        yield h
+        for person in h.people.values():
+            person.close()
+
+
+def test_the_exchange_cannot_be_renamed_replaced_or_written_across_interns(hub):
+    course = hub.exchange / COURSE_ID
+    for path, mode in ((hub.exchange, 0o1777), (course, 0o2775), (course / "outbound", 0o2775),
+                       (hub.inbound, 0o3753), (course / "feedback", 0o2771)):
+        info = path.lstat()
+        assert (info.st_uid, info.st_mode & 0o7777) == (0, mode), (path, oct(info.st_mode))
+    released = course / "outbound" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    original = released.read_bytes()
+    # The attack of the issue: rename the course's exchange, plant one's own in its place.
+    assert sh("alice", f"mv '{course}' '{hub.exchange}/vole'").returncode != 0
+    assert sh("alice", f"mv '{course}/outbound' '{course}/vole'").returncode != 0
+    assert sh("alice", f"mkdir '{course}/outbound/piege'").returncode != 0
+    assert sh("alice", f"echo '{{}}' > '{released}'").returncode != 0
+    assert sh("alice", f"rm -rf '{course}/outbound/{ASSIGNMENT}'").returncode != 0
+    assert sh("alice", f"ls '{hub.inbound}'").returncode != 0, "la boîte de dépôt ne se liste pas"
+    assert sh("alice", f"ls '{course}/feedback'").returncode != 0
+    assert sh("alice", f"mkdir '{course}/feedback/piege'").returncode != 0
+    # What the root exchange still lets an intern do (nbgrader wants it writable) harms no one: a folder of
+    # their own, which the next teacher command does not follow.
+    assert sh("alice", f"mkdir '{hub.exchange}/autre-cours'").returncode == 0
+    assert released.read_bytes() == original
+    # bob's Assignments tab lists the teacher's notebook, fetched from the real exchange.
+    hub.person("bob").assignments("fetch")
+    fetched = hub.person("bob").notebook()
+    assert fetched["cells"] == json.loads(original)["cells"]
+
+
+def test_a_submission_belongs_to_the_account_that_made_it_and_dates_are_the_servers(hub):
+    alice, bob = hub.person("alice"), hub.person("bob")
+    nb = bob.notebook()
+    nb["cells"][0]["source"] = "Rendu de bob, le vrai."
+    bob.save(nb)
+    assert bob.assignments("submit")["success"] is not False
+    alice.assignments("fetch")
+    # alice forges a submission in bob's name, dated later so that it would win, and a link in bob's name.
+    forged = hub.inbound / f"bob+{ASSIGNMENT}+2030-01-01 00:00:00.000000 UTC+{uuid.uuid4().hex}"
+    notebook = hub.data / "internes" / "alice" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    assert sh("alice", f"mkdir '{forged}' && cp '{notebook}' '{forged}/' && "
+                       f"echo '2030-01-01 00:00:00.000000 UTC' > '{forged}/timestamp.txt'").returncode == 0
+    link = hub.inbound / f"bob+{ASSIGNMENT}+2031-01-01 00:00:00.000000 UTC+{uuid.uuid4().hex}"
+    assert sh("alice", f"ln -s '{hub.data / 'notes'}' '{link}'").returncode == 0
+    # alice also submits her own work, dated back to 2020 (to look on time), and a 200 Mo one.
+    early = hub.inbound / f"alice+{ASSIGNMENT}+2020-01-01 00:00:00.000000 UTC+{uuid.uuid4().hex}"
+    assert sh("alice", f"mkdir '{early}' && cp '{notebook}' '{early}/' && "
+                       f"echo '2020-01-01 00:00:00.000000 UTC' > '{early}/timestamp.txt'").returncode == 0
+    big = hub.inbound / f"alice+{ASSIGNMENT}+2019-01-01 00:00:00.000000 UTC+{uuid.uuid4().hex}"
+    assert sh("alice", f"mkdir '{big}' && truncate -s 200M '{big}/{ASSIGNMENT}.ipynb'").returncode == 0
+    before = time.time()
+
+    out = hub_command(hub.settings, "correction", "importer-rendus", ASSIGNMENT, "--echange").stdout
+    assert out.count("Rendu écarté") == 3, out
+    assert "pas par l'interne nommé" in out and "lien symbolique" in out and "au-delà de la limite" in out
+    submitted = json.loads((hub.course / "submitted" / "bob" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").read_text())
+    assert submitted["cells"][0]["source"] == "Rendu de bob, le vrai."
+    for name in INTERNS:  # the server's date, not the one written by the intern
+        stamp = (hub.course / "submitted" / name / ASSIGNMENT / "timestamp.txt").read_text()
+        assert stamp.startswith(time.strftime("%Y-", time.gmtime(before))), stamp
+        assert not stamp.startswith(("2020", "2030")), stamp
+    aside = hub.exchange / COURSE_ID / "ecartes"
+    assert len(list(aside.iterdir())) == 3, "rien n'est effacé"
+    assert (aside.stat().st_uid, aside.stat().st_mode & 0o777) == (0, 0o700)
+    assert sh("alice", f"ls '{aside}'").returncode != 0
+
+
+def test_nothing_a_teacher_writes_runs_as_root(hub):
+    prof = pwd.getpwnam("prof")
+    # The course's code and configuration are not the teachers' to write.
+    assert sh("prof", f"echo 'import os' >> '{hub.course / 'nbgrader_config.py'}'").returncode != 0
+    assert sh("prof", f"touch '{hub.course / 'nbgrader.py'}'").returncode != 0
+    assert sh("prof", f"touch '{hub.course / 'solutions' / 'note.txt'}'").returncode == 0
+    # Teacher commands run under the teacher's account: what « publier » wrote is theirs.
+    assert (hub.exchange / COURSE_ID / "outbound" / ASSIGNMENT).stat().st_uid == prof.pw_uid
+    # In the teacher's JupyterLab, the course is read-only but for nbgrader's folders.
+    out = hub.run("prof", "import os\n"
+                          "c = os.path.expanduser('~/cours')\n"
+                          "for p in ('nbgrader_config.py', 'piege.py', 'solutions/essai.txt'):\n"
+                          "    try:\n"
+                          "        open(os.path.join(c, p), 'a').close(); print(p, 'ecrit')\n"
+                          "    except OSError:\n"
+                          "        print(p, 'refuse')\n"
+                          "print('uid', os.getuid())\n")
+    assert "nbgrader_config.py refuse" in out and "piege.py refuse" in out and "solutions/essai.txt ecrit" in out
+    assert f"uid {prof.pw_uid}" in out
+    # The teacher's token does not administer the hub nor open interns' servers.
+    headers = {"Authorization": f"token {hub.tokens['prof']}"}
+    assert requests.get(f"{hub.base}/hub/api/users", headers=headers, timeout=30).status_code == 403
+    assert requests.get(f"{hub.base}/hub/api/users/alice", headers=headers, timeout=30).status_code in (403, 404)
+    hub.person("alice")
+    r = requests.get(f"{hub.base}/user/alice/api/contents", headers=headers, timeout=30, allow_redirects=False)
+    assert r.status_code in (302, 403), r.status_code
+
+
+def test_an_account_cannot_be_claimed_nor_kept_locked_out(hub):
+    bob_like = Intern(hub.browser, hub.base, "bob")
+    try:
+        assert "Code d'inscription incorrect" in bob_like.sign_up(code="")
+        assert "Code d'inscription incorrect" in bob_like.sign_up(code="AAAA-BBBB-CCCC")
+    finally:
+        bob_like.close()
+    # The codes are stored hashed, root only; the mail-merge file too.
+    state = hub.data / "hub"
+    stored = (state / "codes-inscription.json").read_text()
+    from hubkit import CODES
+
+    assert CODES["bob"] not in stored and CODES["bob"].replace("-", "") not in stored
+    # Five failures from one address block that address, in French; alice, elsewhere, still logs in.
+    hub.person("alice")
+    direct = f"http://127.0.0.1:{hub.port + 1}"  # the hub itself: X-Forwarded-For stands for another client
+    attacker = requests.Session()
+    attacker.get(f"{direct}/hub/login", headers={"X-Forwarded-For": "203.0.113.66"})
+    xsrf = attacker.cookies.get("_xsrf")
+    for _ in range(6):
+        page = attacker.post(f"{direct}/hub/login", data={"username": "alice", "password": "pas-le-bon", "_xsrf": xsrf},
+                             headers={"X-Forwarded-For": "203.0.113.66"}).text
+    assert "Trop d'essais" in page
+    blocked = attacker.post(f"{direct}/hub/login", data={"username": "alice", "password": PASSWORD, "_xsrf": xsrf},
+                            headers={"X-Forwarded-For": "203.0.113.66"}, allow_redirects=False)
+    assert blocked.status_code == 200 and "Trop d'essais" in blocked.text
+    elsewhere = Intern(hub.browser, hub.base, "alice")
+    try:
+        elsewhere.log_in()
+        elsewhere.page.wait_for_url(lambda url: "/hub/login" not in url, timeout=30_000)
+    finally:
+        elsewhere.close()
+
+
+def test_an_interns_code_sees_only_their_own_processes_and_kernels_use_private_sockets(hub):
+    listening = "import socket\n" \
+                "rows = open('/proc/net/tcp').read().splitlines()[1:]\n" \
+                "print(sorted(int(r.split()[1].split(':')[1], 16) for r in rows if r.split()[3] == '0A'))\n"
+    before = hub.run("alice", listening)
+    out = hub.run("bob", "import json, ipykernel.connect\n"
+                         "info = ipykernel.connect.get_connection_info(unpack=True)\n"
+                         "print(info['transport'], info['ip'])\n")
+    transport, where = out.split()
+    assert transport == "ipc" and where.startswith("/tmp/"), out
+    during = hub.run("alice", listening)
+    assert set(json.loads(during)) <= set(json.loads(before)) | {hub.port}, "aucun port de noyau sur la boucle locale"
+    seen = hub.run("alice", "import os\n"
+                            "pids = [p for p in os.listdir('/proc') if p.isdigit()]\n"
+                            "uids = {open(f'/proc/{p}/status').read().split('Uid:')[1].split()[0] for p in pids}\n"
+                            "cmds = ' '.join(open(f'/proc/{p}/cmdline').read() for p in pids)\n"
+                            "print(len(pids), sorted(uids), 'bob' in cmds, os.path.exists('" + where + "-shell'))\n")
+    count, *_rest = seen.split(" ", 1)
+    alice_uid = str(pwd.getpwnam("alice").pw_uid)
+    assert f"['{alice_uid}']" in seen or "['0'," in seen and f"'{alice_uid}'" in seen, seen
+    assert int(count) < 20 and "True" not in seen, seen
+
+
+def test_limits_processes_and_the_hubs_own_files(hub):
+    out = hub.run("alice", "import subprocess\n"
+                           "procs = []\n"
+                           "try:\n"
+                           "    for _ in range(400):\n"
+                           "        procs.append(subprocess.Popen(['sleep', '60']))\n"
+                           "except OSError as exc:\n"
+                           "    print('refuse', type(exc).__name__)\n"
+                           "print('lances', len(procs))\n"
+                           "for p in procs:\n"
+                           "    p.kill(); p.wait()\n")
+    started = int(out.split("lances")[1])
+    assert "refuse" in out and started < 128, out
+    state = hub.data / "hub"
+    for name in ("jupyterhub.sqlite", "jupyterhub_cookie_secret", "codes-inscription.json"):
+        assert (state / name).stat().st_mode & 0o777 == 0o600, name
+    for export in state.glob("codes-inscription-*.csv"):
+        assert export.stat().st_mode & 0o777 == 0o600
+    assert sh("alice", f"cat '{state / 'jupyterhub.sqlite'}'").returncode != 0
+
+
+def test_stopping_the_hub_stops_every_server(hub):
+    hub.person("bob")
+    uids = {pwd.getpwnam(n).pw_uid for n in ("alice", "bob", "prof")}
+
+    def theirs() -> list[int]:
+        found = []
+        for pid in filter(str.isdigit, os.listdir("/proc")):
+            try:
+                if os.stat(f"/proc/{pid}").st_uid in uids:
+                    found.append(int(pid))
+            except FileNotFoundError:
+                continue
+        return found
+
+    assert theirs(), "les serveurs tournent"
+    hub.proc.terminate()
+    hub.proc.wait(60)
+    deadline = time.monotonic() + 30
+    while theirs() and time.monotonic() < deadline:
+        time.sleep(1)
+    assert not theirs(), "aucun processus d'interne ne survit au hub"
