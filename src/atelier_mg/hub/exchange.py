@@ -57,12 +57,14 @@ def _put_aside(path: Path, course: Path) -> Path:
 
 
 def _own_folder(path: Path, gid: int, mode: int, course: Path | None) -> None:
-    """``path`` is a real folder of root's, with this group and mode; whatever was in its place is put aside."""
-    if path.is_symlink() or (path.exists() and not path.is_dir()):
-        if course is not None and course.is_dir() and not course.is_symlink():
+    """``path`` is a real folder of root's, with this group and mode. A link, a file or a folder of anybody else's in
+    its place (planted while the rights were open) is put aside, untouched, and a new folder made."""
+    if path.is_symlink() or path.exists() and (not path.is_dir() or path.lstat().st_uid != 0):
+        if course is not None:
             _put_aside(path, course)
         else:
-            path.rename(path.with_name(f".{path.name}.ecarte-{os.getpid()}"))
+            stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%S%f")
+            os.rename(path, path.with_name(f".ecarte-{stamp}-{path.name}"))
     path.mkdir(exist_ok=True)
     os.chown(path, 0, gid)
     os.chmod(path, mode)
@@ -111,6 +113,23 @@ def _owner(uid: int) -> str:
         return str(uid)
 
 
+def _readable(folder: int) -> None:
+    """Folders 0755 and files 0644 (the teacher collects them; only their owner writes), through descriptors that
+    never follow a link: the intern could put one in place of a file meanwhile."""
+    for _root, _dirs, files, fd in os.fwalk(".", dir_fd=folder):
+        os.fchmod(fd, 0o755)
+        for name in files:
+            try:
+                one = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK, dir_fd=fd)
+            except OSError:
+                continue
+            try:
+                if stat.S_ISREG(os.fstat(one).st_mode):
+                    os.fchmod(one, 0o644)
+            finally:
+                os.close(one)
+
+
 def server_time(entry: Path) -> datetime.datetime:
     """When the submission was last written, by the server's clock: the latest ``st_ctime`` of its files
     (``timestamp.txt`` excepted, the hub rewrites it). A process can set a file's mtime, never its ctime."""
@@ -147,7 +166,7 @@ def audit_inbound(settings: HubSettings, uids: dict[str, int], assignment: str |
             audit.set_aside.append((entry.name, "remplacé pendant la vérification"))
             continue
         try:
-            os.fchmod(folder, 0o755)  # nbgrader leaves it 0777 « so the instructor can delete it »
+            _readable(folder)  # nbgrader leaves it 0777 « so the instructor can delete it »
             fd = os.open("timestamp.txt", os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o644, dir_fd=folder)
             try:
                 os.write(fd, when.encode())
