@@ -48,6 +48,10 @@ def free_base_port() -> int:
     raise RuntimeError("pas de ports libres")
 
 
+def subnet(port: int) -> str:
+    return f"10.{20 + port % 200}.0.0/16"
+
+
 def make_hub_folder(folder: Path, interns: list[str], teachers: list[str], port: int, **extra: str) -> Path:
     """A course (config + solutions/ecologie), a promotion and a hub.toml; returns the settings file."""
     course = folder / "cours"
@@ -59,7 +63,9 @@ def make_hub_folder(folder: Path, interns: list[str], teachers: list[str], port:
     more = "".join(f"{k} = {v}\n" for k, v in extra.items())
     settings = folder / "hub.toml"
     settings.write_text(f'cours = "{COURSE_ID}"\npromotion = "promotion.csv"\nenseignants = {json.dumps(teachers)}\n'
-                        f'adresse = "127.0.0.1"\nport = {port}\ndossier = "donnees"\n{more}', encoding="utf-8")
+                        f'adresse = "127.0.0.1"\nport = {port}\ndossier = "donnees"\n{more}'
+                        # each test hub its own servers' network, so that two hubs may run at once
+                        f'[reseau]\nsous_reseau = "{subnet(port)}"\n', encoding="utf-8")
     return settings
 
 
@@ -91,6 +97,7 @@ def running_hub(settings: Path, port: int, log: Path):
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
+            subprocess.run(["ip", "link", "del", f"atl{port}"], capture_output=True)  # the servers' bridge
 
 
 class Intern:

@@ -12,6 +12,7 @@ import asyncio
 import json
 import os
 import pwd
+import socket
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -19,7 +20,9 @@ from pathlib import Path
 
 import pytest
 import requests
-from hubkit import ASSIGNMENT, COURSE_ID, PASSWORD, Intern, free_base_port, hub_command, make_hub_folder, running_hub
+from hubkit import ASSIGNMENT, COURSE_ID, PASSWORD, Intern, free_base_port, hub_command, make_hub_folder, running_hub, subnet
+
+from atelier_mg.hub import network
 
 pytestmark = pytest.mark.slow
 INTERNS = ["alice", "bob", "chloe"]  # chloe has not signed up yet
@@ -190,7 +193,7 @@ def test_a_submission_belongs_to_the_account_that_made_it_and_dates_are_the_serv
     assert "pas par l'interne nommé" in out and "lien symbolique" in out and "au-delà de la limite" in out
     submitted = json.loads((hub.course / "submitted" / "bob" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").read_text())
     assert "".join(submitted["cells"][0]["source"]) == "Rendu de bob, le vrai."
-    for name in INTERNS:  # the server's date, not the one written by the intern
+    for name in ("alice", "bob"):  # the server's date, not the one written by the intern
         stamp = (hub.course / "submitted" / name / ASSIGNMENT / "timestamp.txt").read_text()
         assert stamp.startswith(time.strftime("%Y-", time.gmtime(before))), stamp
         assert not stamp.startswith(("2020", "2030")), stamp
@@ -245,17 +248,18 @@ def test_an_account_cannot_be_claimed_nor_kept_locked_out(hub):
     assert CODES["chloe"] not in stored and CODES["chloe"].replace("-", "") not in stored
     # Five failures from one address block that address, in French; alice, elsewhere, still logs in.
     hub.person("alice")
-    direct = f"http://127.0.0.1:{hub.port + 1}"  # the hub itself: X-Forwarded-For stands for another client
-    attacker = requests.Session()
-    attacker.get(f"{direct}/hub/login", headers={"X-Forwarded-For": "203.0.113.66"})
-    xsrf = attacker.cookies.get("_xsrf")
-    for _ in range(6):
-        page = attacker.post(f"{direct}/hub/login", data={"username": "alice", "password": "pas-le-bon", "_xsrf": xsrf},
-                             headers={"X-Forwarded-For": "203.0.113.66"}).text
-    assert "Trop d'essais" in page
-    blocked = attacker.post(f"{direct}/hub/login", data={"username": "alice", "password": PASSWORD, "_xsrf": xsrf},
-                            headers={"X-Forwarded-For": "203.0.113.66"}, allow_redirects=False)
-    assert blocked.status_code == 200 and "Trop d'essais" in blocked.text
+    # The hub itself, not through the proxy: X-Forwarded-For stands for another client.
+    direct = f"http://{network.host_address(subnet(hub.port))}:{hub.port + 1}"
+    attacker = Intern(hub.browser, direct, "alice")
+    attacker.context.set_extra_http_headers({"X-Forwarded-For": "203.0.113.66"})
+    try:
+        for _ in range(6):
+            attacker.log_in("pas-le-bon")
+        assert "Trop d'essais" in attacker.page.locator(".login_error").inner_text()
+        attacker.log_in(PASSWORD)  # even the right password, from there, for a minute
+        assert "Trop d'essais" in attacker.page.locator(".login_error").inner_text()
+    finally:
+        attacker.close()
     elsewhere = Intern(hub.browser, hub.base, "alice")
     try:
         elsewhere.log_in()
@@ -264,27 +268,53 @@ def test_an_account_cannot_be_claimed_nor_kept_locked_out(hub):
         elsewhere.close()
 
 
-def test_an_interns_code_sees_only_their_own_processes_and_kernels_use_private_sockets(hub):
-    listening = "import socket\n" \
-                "rows = open('/proc/net/tcp').read().splitlines()[1:]\n" \
-                "print(sorted(int(r.split()[1].split(':')[1], 16) for r in rows if r.split()[3] == '0A'))\n"
-    before = hub.run("alice", listening)
+def test_an_interns_code_reaches_the_hub_and_nothing_else(hub):
+    probe = ("import socket\n"
+             "def tries(host, port):\n"
+             "    try:\n"
+             "        socket.create_connection((host, port), timeout=3).close()\n"
+             "        return 'ouvert'\n"
+             "    except OSError:\n"
+             "        return 'ferme'\n")
+    bob_url = hub.run("bob", "import os\nprint(os.environ['JUPYTERHUB_SERVICE_URL'])").strip()
+    bob_host, bob_port = bob_url.split("//")[1].split("/")[0].split(":")
+    hub_api = network.host_address(subnet(hub.port))
+    with socket.socket() as service:  # a service of the machine on its loopback (a PostgreSQL trusting local users)
+        service.bind(("127.0.0.1", 0))
+        service.listen()
+        local = service.getsockname()[1]
+        out = hub.run("alice", probe + f"print(tries('127.0.0.1', {local}), tries('127.0.0.1', {hub.port}), "
+                                       f"tries('{bob_host}', {bob_port}), tries('192.0.2.1', 80), "
+                                       f"tries('{hub_api}', {hub.port + 1}))")
+    assert out.split() == ["ferme", "ferme", "ferme", "ferme", "ouvert"], out
+    # bob's own server is up and reachable through the proxy all along.
+    assert requests.get(bob_url.replace(f"http://{bob_host}:{bob_port}", hub.base) + "api/status",
+                        headers={"Authorization": f"token {hub.tokens['bob']}"}, timeout=30).ok
+
+
+def test_an_interns_code_sees_only_their_own_processes_and_cannot_reach_anothers_kernel(hub):
+    # The attack of the issue: subscribe to bob's kernel's IOPub port on 127.0.0.1 (no key needed to listen).
     out = hub.run("bob", "import json, ipykernel.connect\n"
                          "info = ipykernel.connect.get_connection_info(unpack=True)\n"
-                         "print(info['transport'], info['ip'])\n")
-    transport, where = out.split()
-    assert transport == "ipc" and where.startswith("/tmp/"), out
-    during = hub.run("alice", listening)
-    assert set(json.loads(during)) <= set(json.loads(before)) | {hub.port}, "aucun port de noyau sur la boucle locale"
-    seen = hub.run("alice", "import os\n"
+                         "print(info['transport'], info['ip'], info['iopub_port'], info['shell_port'])\n")
+    transport, where, iopub, shell = out.split()
+    assert (transport, where) == ("tcp", "127.0.0.1"), out
+    probe = ("import socket\n"
+             "def tries(port):\n"
+             "    try:\n"
+             "        socket.create_connection(('127.0.0.1', port), timeout=3).close()\n"
+             "        return 'ouvert'\n"
+             "    except OSError:\n"
+             "        return 'ferme'\n")
+    assert hub.run("alice", probe + f"print(tries({iopub}), tries({shell}))").split() == ["ferme", "ferme"]
+    seen = hub.run("alice", "import json, os\n"
                             "pids = [p for p in os.listdir('/proc') if p.isdigit()]\n"
-                            "uids = {open(f'/proc/{p}/status').read().split('Uid:')[1].split()[0] for p in pids}\n"
+                            "uids = {int(open(f'/proc/{p}/status').read().split('Uid:')[1].split()[0]) for p in pids}\n"
                             "cmds = ' '.join(open(f'/proc/{p}/cmdline').read() for p in pids)\n"
-                            "print(len(pids), sorted(uids), 'bob' in cmds, os.path.exists('" + where + "-shell'))\n")
-    count, *_rest = seen.split(" ", 1)
-    alice_uid = str(pwd.getpwnam("alice").pw_uid)
-    assert f"['{alice_uid}']" in seen or "['0'," in seen and f"'{alice_uid}'" in seen, seen
-    assert int(count) < 20 and "True" not in seen, seen
+                            "print(json.dumps([len(pids), sorted(uids), 'bob' in cmds, 'prof' in cmds]))\n")
+    count, uids, bob_seen, prof_seen = json.loads(seen)
+    assert set(uids) <= {0, pwd.getpwnam("alice").pw_uid}, seen  # bwrap's init inside her namespace, then alice
+    assert count < 20 and not bob_seen and not prof_seen, seen
 
 
 def test_limits_processes_and_the_hubs_own_files(hub):

@@ -60,6 +60,8 @@ def test_defaults_and_relative_paths(tmp_path):
     (GOOD + "[limites]\nprocessus = 10\n", "[limites] « processus » : nombre entier, 64 au moins"),
     (GOOD + "enseignants_administrateurs = 1\n", "« enseignants_administrateurs » : true ou false"),
     (GOOD + 'inscription = "validee"\n', "ajoutez « enseignants_administrateurs = true »"),
+    (GOOD + '[reseau]\nsous_reseau = "192.0.2.0/24"\n', "[reseau] « sous_reseau » : réseau IPv4 privé"),
+    (GOOD + '[reseau]\nisoler = "oui"\n', "[reseau] « isoler » : true ou false"),
 ])
 def test_each_mistake_is_named_in_french(tmp_path, text, expected):
     with pytest.raises(UserError) as err:

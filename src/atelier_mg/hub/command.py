@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ..core.errors import UserError
 from ..core.paths import REPO, tool
-from . import accounts, codes, exchange, teacher
+from . import accounts, codes, exchange, network, teacher
 from .config import proxy_command, write_user_config
 from .settings import HubSettings, load
 
@@ -29,6 +29,13 @@ def prepare(root: Path, settings_path: Path) -> tuple[HubSettings, Path]:
     accounts.ensure_accounts(settings, people)
     exchange.prepare_exchange(settings)
     accounts.share_with_teachers(settings, root)
+    if settings.subnet:
+        if not network.available():
+            raise UserError("Cette machine ne permet pas de donner un réseau à part à chaque JupyterLab (espaces de noms "
+                            "réseau, « ip link add … type bridge » refusé). Sans cela, le code d'un interne atteint les "
+                            "services locaux de la machine : si vous l'acceptez, écrivez « [reseau] isoler = false » "
+                            "dans hub.toml.")
+        network.ensure_bridge(settings.port, settings.subnet)
     settings.state.mkdir(parents=True, exist_ok=True)
     os.chmod(settings.state, 0o711)
     export = codes.ensure_codes(settings.state, accounts.roster_people(settings))

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..core.errors import UserError
 from ..core.paths import REPO
-from . import accounts
+from . import accounts, network
 from .codes import CODES_FILE
 from .settings import HubSettings, load
 
@@ -52,10 +52,7 @@ def write_user_config(settings: HubSettings, folder: Path, teacher: bool, course
                   f"c.CourseDirectory.db_url = {settings.gradebook!r}"]
     lines += [f"c.CourseDirectory.course_id = {settings.course_id!r}",
               f"c.Exchange.root = {str(settings.exchange)!r}",
-              "c.Exchange.path_includes_course = False",
-              # Kernels talk over Unix sockets in the private /tmp, not over TCP ports on the shared loopback
-              # (anyone could subscribe to an IOPub port there and read another's outputs).
-              'c.KernelManager.transport = "ipc"']
+              "c.Exchange.path_includes_course = False"]
     (folder / "nbgrader_config.py").write_text("\n".join(lines) + "\n")
     extensions = {
         "jupyterlab": True,
@@ -98,7 +95,8 @@ def configure(c, settings_path: str | Path) -> None:
 
     c.JupyterHub.ip = settings.ip
     c.JupyterHub.port = settings.port
-    c.JupyterHub.hub_ip = "127.0.0.1"
+    # The hub's API: on 127.0.0.1, or on the bridge of the servers' networks, their only route (network.py).
+    c.JupyterHub.hub_ip = network.host_address(settings.subnet) if settings.subnet else "127.0.0.1"
     c.JupyterHub.hub_port = settings.port + 1
     c.ConfigurableHTTPProxy.api_url = f"http://127.0.0.1:{settings.port + 2}"
     c.ConfigurableHTTPProxy.command = [proxy_command(root)]
@@ -137,6 +135,8 @@ def configure(c, settings_path: str | Path) -> None:
     c.AtelierSpawner.teacher_course = str(course)  # and the course, bound at ~/cours
     c.AtelierSpawner.memory_bytes = settings.limits.memory_bytes
     c.AtelierSpawner.processes = settings.limits.processes
+    c.AtelierSpawner.subnet = settings.subnet or ""
+    c.AtelierSpawner.hub_port = settings.port
     c.AtelierSpawner.cpus = settings.limits.cpus
     c.Spawner.cmd = [python, "-m", "jupyterhub.singleuser"]
     c.Spawner.default_url = "/lab"

@@ -51,9 +51,13 @@ def ensure_bridge(port: int, subnet: str) -> str:
     """The hub's bridge, with its address (idempotent); returns the address the hub listens on."""
     name = bridge_name(port)
     prefix = ipaddress.ip_network(subnet).prefixlen
+    address = host_address(subnet)
+    for line in _ip("-o", "-4", "addr", "show").stdout.splitlines():  # a stopped hub's bridge on the same network
+        device = line.split()[1]
+        if f" {address}/" in line and device != name and device.startswith("atl"):
+            _ip("link", "del", device, check=False)
     if _ip("link", "show", name, check=False).returncode != 0:
         _ip("link", "add", name, "type", "bridge")
-    address = host_address(subnet)
     if f" {address}/" not in _ip("-o", "addr", "show", "dev", name).stdout:
         _ip("addr", "add", f"{address}/{prefix}", "dev", name)
     _ip("link", "set", name, "up")
@@ -78,6 +82,10 @@ def ensure_namespace(port: int, subnet: str, uid: int) -> tuple[str, str]:
     _ip("-n", ns, "addr", "add", f"{address}/{prefix}", "dev", "eth0")
     _ip("-n", ns, "link", "set", "eth0", "up")
     return ns, address
+
+
+def remove_bridge(port: int) -> None:
+    _ip("link", "del", bridge_name(port), check=False)
 
 
 def remove_namespace(port: int, uid: int) -> None:

@@ -26,7 +26,8 @@ NAME = re.compile(r"^[a-z0-9][a-z0-9._@-]{0,63}$")
 COURSE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 SIZE = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*([KMGT]?)(?:i?[Bo]?)?\s*$", re.IGNORECASE)
 KNOWN = {"cours", "promotion", "enseignants", "adresse", "port", "dossier", "inscription", "limites", "lti", "salle",
-         "enseignants_administrateurs"}
+         "enseignants_administrateurs", "reseau"}
+NETWORK = {"isoler", "sous_reseau"}
 LIMITS = {"memoire", "processeurs", "inactivite_minutes", "demarrage_secondes", "processus"}
 ROOM = {"adresse", "port"}
 LTI = {"emetteur", "client_id", "url_autorisation", "url_jwks", "champ_identifiant"}
@@ -56,6 +57,7 @@ class HubSettings:
     room_ip: str = "127.0.0.1"  # the DPC room started from the hub (« [salle] »): where participants connect
     room_port: int = 8870
     teachers_admin: bool = False  # « enseignants_administrateurs »: teachers may open interns' servers
+    subnet: str | None = "10.213.0.0/16"  # « [reseau] »: one network namespace per server (network.py); None: shared
 
     @property
     def exchange(self) -> Path:
@@ -146,6 +148,7 @@ def load(path: Path) -> HubSettings:
                         "administrateurs du hub ; ajoutez « enseignants_administrateurs = true » (les enseignants "
                         "pourront alors aussi ouvrir les JupyterLab des internes) ou gardez « ouverte ».")
     limits = _limits(data.get("limites", {}), problems)
+    subnet = _network(data.get("reseau", {}), problems)
     lti = data.get("lti")
     if lti is not None:
         if not isinstance(lti, dict):
@@ -175,7 +178,32 @@ def load(path: Path) -> HubSettings:
         raise UserError(f"{path.name} : réglages à corriger :\n" + "\n".join(f"  - {p}" for p in problems))
     return HubSettings(path=path.resolve(), course_id=course, roster=roster_path, teachers=tuple(teachers), ip=ip,
                        port=port, data_dir=(base / folder).resolve(), open_signup=signup == "ouverte", limits=limits,
-                       lti=lti, room_ip=room_ip, room_port=room_port, teachers_admin=admin)
+                       lti=lti, room_ip=room_ip, room_port=room_port, teachers_admin=admin,
+                       subnet=subnet)
+
+
+def _network(section: object, problems: list[str]) -> str | None:
+    import ipaddress
+
+    default = HubSettings.__dataclass_fields__["subnet"].default
+    if not isinstance(section, dict):
+        problems.append("« reseau » : section [reseau] attendue.")
+        return default
+    for key in sorted(set(section) - NETWORK):
+        problems.append(f"[reseau] « {key} » : réglage inconnu (possibles : {', '.join(sorted(NETWORK))}).")
+    isolate = section.get("isoler", True)
+    if not isinstance(isolate, bool):
+        problems.append(f"[reseau] « isoler » : true ou false attendu (valeur lue : {isolate!r}).")
+    subnet = section.get("sous_reseau", default)
+    try:
+        net = ipaddress.ip_network(subnet)
+        if net.version != 4 or net.prefixlen > 16 or not net.is_private:
+            raise ValueError(subnet)
+    except (TypeError, ValueError):
+        problems.append(f"[reseau] « sous_reseau » : réseau IPv4 privé de 65 536 adresses au moins attendu, par exemple "
+                        f"« 10.213.0.0/16 » (valeur lue : {subnet!r}).")
+        return default
+    return str(net) if isolate is not False else None
 
 
 def _limits(section: object, problems: list[str]) -> Limits:

@@ -10,10 +10,12 @@ Why this spawner (see also the README, « Pour une faculté ») — ``LocalProce
   read intern B's home (mode 0700).
 * bubblewrap (already installed for grading) gives each server its own mount namespace: read-only
   system, Python and course; read-write only the intern's own home and nbgrader's exchange; a private
-  ``/tmp``. Other interns' homes are not even visible. It also makes an interpreter installed under a
+  ``/tmp``, private PID and IPC namespaces. Other interns' homes are not even visible. Its own network namespace
+  (``network.py``): the hub is its only route. It also makes an interpreter installed under a
   private folder (``/root/.pyenv``) usable by the interns without opening that folder.
-* Limits: a cgroup v1 per intern (``memory.limit_in_bytes``, ``cpu.cfs_quota_us``) when
-  ``/sys/fs/cgroup`` is writable; otherwise ``RLIMIT_AS`` (address space) as a fallback, and no CPU cap.
+* Limits: a cgroup v1 per intern (``memory.limit_in_bytes``, ``cpu.cfs_quota_us``, ``pids.max``) when
+  ``/sys/fs/cgroup`` is writable; otherwise ``RLIMIT_AS`` (address space) as a fallback, and no CPU cap;
+  ``RLIMIT_NPROC`` on the intern's uid and ``RLIMIT_FSIZE`` in any case.
   Idle servers are stopped by ``jupyterhub-idle-culler`` (a hub service, ``config.py``).
 """
 
@@ -30,6 +32,7 @@ from traitlets import Bool, Dict, Float, Integer, List, Unicode
 
 from ..core.bwrap import folder_binds, system_binds
 from ..core.paths import runtime_paths
+from . import network
 from .accounts import COURSE_FOLDERS
 
 CGROUP_ROOT = Path("/sys/fs/cgroup")
@@ -86,7 +89,7 @@ def read_only_paths(extra: list[Path] = ()) -> list[Path]:
 
 
 def bwrap_args(read_only: list[Path], read_write: list[Path]) -> list[str]:
-    """Private PID and IPC namespaces (an intern sees only their own processes, and their command lines), the
+    """Private PID and IPC namespaces (an intern sees only their own processes and command lines), the
     system, a private /tmp and /var/tmp, then the folders (``core/bwrap.py``, shared with grading)."""
     return ["--unshare-pid", "--unshare-ipc", *system_binds(), "--proc", "/proc", "--dev", "/dev",
             "--perms", "1777", "--tmpfs", "/dev/shm", "--perms", "1777", "--tmpfs", "/tmp",
@@ -103,6 +106,9 @@ class AtelierSpawner(LocalProcessSpawner):
     memory_bytes = Integer(2 * 1024**3).tag(config=True)
     processes = Integer(256, help="processes of one person (pids cgroup, and RLIMIT_NPROC on their uid)").tag(config=True)
     file_bytes = Integer(2 * 1024**3, help="largest file a person may write (RLIMIT_FSIZE)").tag(config=True)
+    subnet = Unicode("", help="one network namespace per server in this subnet (network.py); empty: shared").tag(
+        config=True)
+    hub_port = Integer(0, help="the hub's port: names its bridge and namespaces").tag(config=True)
     stop_with_hub = Bool(True, help="a server dies with the hub (bwrap --die-with-parent); see the README").tag(
         config=True)
     cpus = Float(1.0).tag(config=True)
@@ -132,7 +138,7 @@ class AtelierSpawner(LocalProcessSpawner):
         env["SHELL"] = "/bin/bash"
         role = "enseignant" if self._teacher() else "interne"
         env["JUPYTER_CONFIG_PATH"] = str(Path(self.jupyter_config) / role)
-        env["JUPYTER_RUNTIME_DIR"] = "/tmp/jupyter-runtime"  # kernels' IPC sockets, in the private /tmp
+        env["JUPYTER_RUNTIME_DIR"] = "/tmp/jupyter-runtime"  # kernels' connection files, in the private /tmp
         if self._teacher():
             env.update(self.teacher_environment)
         env.update({"LANG": "fr_FR.UTF-8", "LANGUAGE": "fr_FR:fr", "PYTHONDONTWRITEBYTECODE": "1"})
@@ -190,7 +196,11 @@ class AtelierSpawner(LocalProcessSpawner):
             for name in COURSE_FOLDERS:
                 if (course / name).is_dir() and not (course / name).is_symlink():
                     binds += ["--bind", str(course / name), str(mount / name)]
-        wrapped = ["bwrap", *(["--die-with-parent"] if self.stop_with_hub else []), *binds,
+        netns: list[str] = []
+        if self.subnet:
+            name, self.ip = network.ensure_namespace(self.hub_port, self.subnet, entry.pw_uid)
+            netns = ["nsenter", f"--net=/run/netns/{name}", "--"]
+        wrapped = [*netns, "bwrap", *(["--die-with-parent"] if self.stop_with_hub else []), *binds,
                    "--chdir", str(home), "--", "setpriv", f"--reuid={entry.pw_uid}", f"--regid={entry.pw_gid}",
                    "--init-groups", "--no-new-privs", "--"]
         original = list(self.cmd)
@@ -199,6 +209,11 @@ class AtelierSpawner(LocalProcessSpawner):
             return await super().start()
         finally:
             self.cmd = original
+
+    async def stop(self, now=False):
+        await super().stop(now=now)
+        if self.subnet:
+            network.remove_namespace(self.hub_port, self._unix().pw_uid)
 
     async def _signal(self, sig):
         """Signal the whole process group: bwrap neither forwards signals nor outlives the uid change.
