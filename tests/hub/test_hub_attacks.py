@@ -208,8 +208,16 @@ def test_nothing_a_teacher_writes_runs_as_root(hub):
     # The course's code and configuration are not the teachers' to write (nor anyone's but root's).
     for path in (hub.course, hub.course / "nbgrader_config.py"):
         assert path.stat().st_uid == 0 and path.stat().st_mode & 0o022 == 0, path
-    # Teacher commands run under the teacher's account: what « publier » wrote is theirs.
+    # Teacher commands run under the teacher's account: what « publier » wrote is theirs. Grading in its sandbox
+    # (which needs root to switch uids) refuses to follow a link a teacher planted in the course.
     assert (hub.exchange / COURSE_ID / "outbound" / ASSIGNMENT).stat().st_uid == prof.pw_uid
+    planted = hub.course / "autograded" / "bob"
+    planted.parent.mkdir(exist_ok=True)
+    planted.symlink_to("/etc")
+    refused = hub_command(hub.settings, "correction", "noter", ASSIGNMENT, check=False)
+    assert refused.returncode != 0 and "Lien symbolique dans le cours" in refused.stdout + refused.stderr
+    planted.unlink()
+    assert "2 noté(s)" in hub_command(hub.settings, "correction", "noter", ASSIGNMENT).stdout
     # In the teacher's JupyterLab, the course is read-only but for nbgrader's folders.
     out = hub.run("prof", "import os\n"
                           "c = os.path.expanduser('~/cours')\n"

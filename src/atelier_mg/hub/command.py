@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import pwd
+import subprocess
 import sys
 from pathlib import Path
 
@@ -129,7 +130,24 @@ def correction(root: Path, settings_path: Path, args: list[str]) -> int:
                 continue  # no account yet: nothing of theirs can be in the exchange
         for line in exchange.audit_inbound(settings, uids).lines():
             print(line, flush=True)
-    code = teacher.run(settings, root, [tool("atelier"), "--racine", str(root), "correction", *args],
-                       course_env(settings), capture=False)
+    cmd = [tool("atelier"), "--racine", str(root), "correction", *args]
+    if args[:1] == ["noter"] and "--sans-bac-a-sable" not in args:
+        # Grading's sandbox switches to an unprivileged uid per worker: it needs root (as a non-root user it cannot
+        # reach its kernels' /tmp). Root then runs only our code and the course's nbgrader_config.py, neither
+        # writable by a teacher; the interns' notebooks run in the sandbox; and no link planted in the course's
+        # folders may redirect what root writes.
+        _no_links(root)
+        code = subprocess.call(cmd, env=course_env(settings), cwd=root, preexec_fn=lambda: os.umask(0o002))
+    else:
+        code = teacher.run(settings, root, cmd, course_env(settings), capture=False)
     exchange.prepare_exchange(settings)
     return code
+
+
+def _no_links(root: Path) -> None:
+    for name in accounts.COURSE_FOLDERS:
+        for folder, dirs, files in os.walk(root / name):
+            for entry in dirs + files:
+                if os.path.islink(os.path.join(folder, entry)):
+                    raise UserError(f"Lien symbolique dans le cours : {os.path.join(folder, entry)} — la correction "
+                                    "(en root, pour son bac à sable) refuse de suivre un lien ; retirez-le.")

@@ -46,7 +46,9 @@ def command(settings: HubSettings, course: Path, entry: pwd.struct_passwd, cmd: 
     writable += [settings.exchange, settings.grades, home]
     binds = folder_binds(read_only_paths([course]), writable, mounted=("/tmp", "/var/tmp"))
     private = [arg for folder in ("/dev/shm", "/tmp", "/var/tmp") for arg in ("--perms", "1777", "--tmpfs", folder)]
-    return ["bwrap", "--die-with-parent", "--unshare-pid", *system_binds(), "--proc", "/proc", "--dev", "/dev",
+    # The machine's /proc, not a new one: grading's own sandbox (bubblewrap in a user namespace, « correction
+    # noter ») can mount its /proc only where the parent's is fully visible.
+    return ["bwrap", "--die-with-parent", *system_binds(), "--bind", "/proc", "/proc", "--dev", "/dev",
             *private, *binds,
             "--chdir", str(course), "--", "setpriv", f"--reuid={entry.pw_uid}", f"--regid={entry.pw_gid}",
             "--init-groups", "--no-new-privs", "--", *cmd]
