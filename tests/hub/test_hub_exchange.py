@@ -44,3 +44,41 @@ def test_prepare_exchange_puts_aside_what_was_planted_and_restores_the_rights(tm
     aside = sorted(p.name for p in (course / exchange.ASIDE).iterdir())
     assert len(aside) == 2 and any(n.endswith("-inbound") for n in aside) and any(n.endswith("-feedback") for n in aside)
     assert (course / exchange.ASIDE / next(n for n in aside if n.endswith("-feedback"))).read_text() == "pas un dossier"
+
+
+def test_audit_keeps_genuine_submissions_with_the_servers_date_and_sets_the_others_aside(tmp_path):
+    settings = hub_settings(tmp_path)
+    accounts._group("formgrade-atelier-mg")
+    exchange.prepare_exchange(settings)
+    inbound = settings.exchange / "atelier-mg" / "inbound"
+
+    def submission(name: str, owner: int, stamp: str = "2020-01-01 00:00:00.000000 UTC") -> str:
+        folder = inbound / f"{name}+ecologie+{stamp}+abc{owner}{len(name)}"
+        folder.mkdir()
+        (folder / "ecologie.ipynb").write_text("{}")
+        (folder / "timestamp.txt").write_text(stamp)
+        for path in (folder, *folder.iterdir()):
+            os.chown(path, owner, owner)
+        return folder.name
+
+    genuine = submission("alice", 65534)
+    forged = submission("bob", 65534)  # made by alice's account, in bob's name
+    broken = submission("alice", 65534, "2019-01-01 00:00:00.000000 UTC")
+    stamp = next(p for p in inbound.iterdir() if p.name == broken) / "timestamp.txt"
+    stamp.unlink()
+    stamp.mkdir()  # root would write through whatever the intern put there: refused
+    os.chown(stamp, 65534, 65534)
+
+    audit = exchange.audit_inbound(settings, {"alice": 65534, "bob": 1})
+
+    assert [name for name, _ in audit.set_aside] == sorted([forged, broken])
+    assert any("pas par l'interne nommé" in why for _, why in audit.set_aside)
+    assert all("mis de côté" in line for line in audit.lines())
+    [kept] = audit.kept
+    assert kept.startswith("alice+ecologie+") and "2020-01-01" not in kept
+    date = (inbound / kept / "timestamp.txt").read_text()
+    assert date == kept.split("+")[2] and not date.startswith("2020")
+    assert (inbound / kept / "timestamp.txt").stat().st_uid == 65534
+    assert (inbound / kept).stat().st_mode & 0o777 == 0o755
+    assert len(list((settings.exchange / "atelier-mg" / exchange.ASIDE).iterdir())) == 2
+    assert genuine not in {p.name for p in inbound.iterdir()}

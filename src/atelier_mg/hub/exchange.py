@@ -130,6 +130,21 @@ def _readable(folder: int) -> None:
                 os.close(one)
 
 
+def _stamp(entry: Path, when: str, uid: int) -> None:
+    """Rights for the teacher to collect, and the server's date in ``timestamp.txt`` (the file stays the intern's)."""
+    folder = os.open(entry, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+    try:
+        _readable(folder)  # nbgrader leaves it 0777 « so the instructor can delete it »
+        fd = os.open("timestamp.txt", os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o644, dir_fd=folder)
+        try:
+            os.write(fd, when.encode())
+            os.fchown(fd, uid, -1)
+        finally:
+            os.close(fd)
+    finally:
+        os.close(folder)
+
+
 def server_time(entry: Path) -> datetime.datetime:
     """When the submission was last written, by the server's clock: the latest ``st_ctime`` of its files
     (``timestamp.txt`` excepted, the hub rewrites it). A process can set a file's mtime, never its ctime."""
@@ -158,23 +173,14 @@ def audit_inbound(settings: HubSettings, uids: dict[str, int], assignment: str |
             audit.set_aside.append((entry.name, why))
             _put_aside(entry, course)
             continue
-        when = server_time(entry).strftime(TIMESTAMP_FORMAT)
-        # Through a descriptor opened without following links: the intern may swap their folder meanwhile.
+        # Through descriptors opened without following links: the intern may swap things meanwhile.
         try:
-            folder = os.open(entry, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
-        except OSError:
-            audit.set_aside.append((entry.name, "remplacé pendant la vérification"))
+            when = server_time(entry).strftime(TIMESTAMP_FORMAT)
+            _stamp(entry, when, uids[name])
+        except OSError as exc:
+            audit.set_aside.append((entry.name, f"modifié pendant la vérification ({exc.strerror})"))
+            _put_aside(entry, course)
             continue
-        try:
-            _readable(folder)  # nbgrader leaves it 0777 « so the instructor can delete it »
-            fd = os.open("timestamp.txt", os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o644, dir_fd=folder)
-            try:
-                os.write(fd, when.encode())
-                os.fchown(fd, uids[name], -1)  # the server's date; the file stays the intern's
-            finally:
-                os.close(fd)
-        finally:
-            os.close(folder)
         target = entry.with_name(f"{name}+{parts[1]}+{when}+{parts[3]}")
         if target != entry:
             os.rename(entry, target)
