@@ -29,7 +29,7 @@ import requests
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "tests" / "hub")]
-from hubkit import PASSWORD, free_base_port, make_hub_folder, running_hub  # noqa: E402
+from hubkit import CODES, PASSWORD, free_base_port, make_hub_folder, running_hub  # noqa: E402
 
 CGROUP = Path("/sys/fs/cgroup/memory/atelier-hub")
 GIB = 1024**3
@@ -39,7 +39,7 @@ def session(base: str, name: str) -> requests.Session:
     s = requests.Session()
     s.get(f"{base}/hub/signup")
     xsrf = {"_xsrf": s.cookies.get("_xsrf", path="/hub/")}
-    s.post(f"{base}/hub/signup", data={"username": name, "signup_password": PASSWORD,
+    s.post(f"{base}/hub/signup", data={"username": name, "code": CODES.get(name, ""), "signup_password": PASSWORD,
                                       "signup_password_confirmation": PASSWORD, **xsrf})
     r = s.post(f"{base}/hub/login", data={"username": name, "password": PASSWORD, **xsrf}, allow_redirects=False)
     assert r.status_code == 302, f"{name} : connexion refusée ({r.status_code})"

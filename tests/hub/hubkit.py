@@ -17,6 +17,17 @@ from conftest import ROOT, tool_env, wait_http
 ASSIGNMENT = "ecologie"
 COURSE_ID = "atelier-mg"
 PASSWORD = "Bronchiolite-2026!"
+CODES: dict[str, str] = {}  # sign-up codes of the running hub (read from its mail-merge files by running_hub)
+
+
+def signup_codes(settings: Path) -> dict[str, str]:
+    """The codes the hub wrote for the DMG's mail merge (donnees/hub/codes-inscription-*.csv, root only)."""
+    found = {}
+    for export in sorted((settings.parent / "donnees" / "hub").glob("codes-inscription-*.csv")):
+        for line in export.read_text(encoding="utf-8").splitlines()[1:]:
+            fields = line.split(";")
+            found[fields[0]] = fields[-1]
+    return found
 
 
 def free_base_port() -> int:
@@ -37,6 +48,10 @@ def free_base_port() -> int:
     raise RuntimeError("pas de ports libres")
 
 
+def subnet(port: int) -> str:
+    return f"10.{20 + port % 200}.0.0/16"
+
+
 def make_hub_folder(folder: Path, interns: list[str], teachers: list[str], port: int, **extra: str) -> Path:
     """A course (config + solutions/ecologie), a promotion and a hub.toml; returns the settings file."""
     course = folder / "cours"
@@ -48,7 +63,9 @@ def make_hub_folder(folder: Path, interns: list[str], teachers: list[str], port:
     more = "".join(f"{k} = {v}\n" for k, v in extra.items())
     settings = folder / "hub.toml"
     settings.write_text(f'cours = "{COURSE_ID}"\npromotion = "promotion.csv"\nenseignants = {json.dumps(teachers)}\n'
-                        f'adresse = "127.0.0.1"\nport = {port}\ndossier = "donnees"\n{more}', encoding="utf-8")
+                        f'adresse = "127.0.0.1"\nport = {port}\ndossier = "donnees"\n{more}'
+                        # each test hub its own servers' network, so that two hubs may run at once
+                        f'[reseau]\nsous_reseau = "{subnet(port)}"\n', encoding="utf-8")
     return settings
 
 
@@ -70,6 +87,8 @@ def running_hub(settings: Path, port: int, log: Path):
                                 start_new_session=True)
         try:
             wait_http(f"http://127.0.0.1:{port}/hub/login", timeout=150, proc=proc)
+            CODES.clear()
+            CODES.update(signup_codes(settings))
             yield proc
         finally:
             proc.terminate()  # JupyterHub stops the interns' servers, the proxy and the services
@@ -78,6 +97,7 @@ def running_hub(settings: Path, port: int, log: Path):
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
+            subprocess.run(["ip", "link", "del", f"atl{port}"], capture_output=True)  # the servers' bridge
 
 
 class Intern:
@@ -88,10 +108,12 @@ class Intern:
         self.context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
         self.page = self.context.new_page()
 
-    def sign_up(self, password: str = PASSWORD) -> str:
+    def sign_up(self, password: str = PASSWORD, code: str | None = None) -> str:
+        """Sign up with this person's code (the one the DMG sent them), or with ``code``."""
         pg = self.page
         pg.goto(f"{self.base}/hub/signup")
         pg.fill("#username_input", self.name)
+        pg.fill("#code_input", CODES.get(self.name, "") if code is None else code)
         pg.fill("#password_input", password)
         pg.fill("#password_confirmation_input", password)
         pg.click("#signup_submit")

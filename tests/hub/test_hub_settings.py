@@ -57,6 +57,11 @@ def test_defaults_and_relative_paths(tmp_path):
     (GOOD + "[salle]\nport = 8125\n", "[salle] « port » : nombre entre 1 et 65535, hors des ports du hub"),
     (GOOD + '[salle]\nadresse = ""\n', "[salle] « adresse » : adresse d'écoute attendue"),
     (GOOD + "[salle]\nplaces = 30\n", "[salle] « places » : réglage inconnu"),
+    (GOOD + "[limites]\nprocessus = 10\n", "[limites] « processus » : nombre entier, 64 au moins"),
+    (GOOD + "enseignants_administrateurs = 1\n", "« enseignants_administrateurs » : true ou false"),
+    (GOOD + 'inscription = "validee"\n', "ajoutez « enseignants_administrateurs = true »"),
+    (GOOD + '[reseau]\nsous_reseau = "192.0.2.0/24"\n', "[reseau] « sous_reseau » : réseau IPv4 privé"),
+    (GOOD + '[reseau]\nisoler = "oui"\n', "[reseau] « isoler » : true ou false"),
 ])
 def test_each_mistake_is_named_in_french(tmp_path, text, expected):
     with pytest.raises(UserError) as err:
@@ -139,7 +144,12 @@ def test_configure_gives_jupyterhub_the_promotion_groups_services_and_limits(tmp
     assert accounts.import_roster(loaded) == ["alice"]
     c = Config()
     configure(c, path)
-    assert c.Authenticator.allowed_users == {"alice", "dupont"} and c.Authenticator.admin_users == {"dupont"}
+    # Teachers are not the hub's administrators unless the DMG says so (« enseignants_administrateurs »).
+    assert c.Authenticator.allowed_users == {"alice", "dupont"} and c.Authenticator.admin_users == set()
+    assert c.JupyterHub.cleanup_servers is True
+    admins = Config()
+    configure(admins, write(tmp_path, GOOD + "enseignants_administrateurs = true\n"))
+    assert admins.Authenticator.admin_users == {"dupont"}
     assert c.JupyterHub.load_groups == {"formgrade-atelier-mg": {"users": ["dupont"]},
                                         "nbgrader-atelier-mg": {"users": ["alice"]}}
     assert (c.AtelierSpawner.memory_bytes, c.AtelierSpawner.cpus) == (1024**3, 0.5)

@@ -62,6 +62,15 @@ def roster_ids(settings: HubSettings) -> list[str]:
     return ids
 
 
+def roster_people(settings: HubSettings) -> list[tuple[str, str, str, str]]:
+    """(id, first name, last name, e-mail) of each intern, then of each teacher (no names for them)."""
+    from nbgrader.api import Gradebook
+
+    with Gradebook(settings.gradebook, settings.course_id) as gb:
+        found = [(s.id, s.first_name or "", s.last_name or "", s.email or "") for s in gb.students]
+    return sorted(found) + [(t, "", "", "") for t in settings.teachers]
+
+
 def accounts(settings: HubSettings, interns: list[str]) -> list[Account]:
     both = sorted(set(interns) & set(settings.teachers))
     if both:
@@ -118,41 +127,39 @@ def ensure_accounts(settings: HubSettings, people: list[Account]) -> dict[str, i
     return uids
 
 
-def prepare_exchange(settings: HubSettings) -> Path:
-    """nbgrader's exchange: root-owned; nbgrader itself gives ``inbound`` mode 0733 (nobody can list it)."""
-    settings.exchange.mkdir(parents=True, exist_ok=True)
-    os.chmod(settings.exchange, 0o755)
-    course = settings.exchange / settings.course_id
-    course.mkdir(exist_ok=True)
-    os.chmod(course, 0o755)
-    for name, mode in (("inbound", 0o733), ("outbound", 0o755), ("feedback", 0o711)):
-        (course / name).mkdir(exist_ok=True)
-        os.chmod(course / name, mode)
-    return settings.exchange
-
-
 # nbgrader's folders in the course that the teachers' formgrader writes to (and « atelier correction »).
 COURSE_FOLDERS = ("solutions", "exercises", "submitted", "autograded", "manual_grading", "feedback", "correction")
 
 
 def share_with_teachers(settings: HubSettings, course: Path) -> None:
-    """Let the teachers' group (``formgrade-<cours>``) write the course and the gradebook, nobody else.
+    """Let the teachers' group (``formgrade-<cours>``) write nbgrader's folders of the course and the gradebook.
 
-    The course root and nbgrader's folders become group-writable with the setgid bit (new files stay in the group);
-    the gradebook's folder is 2770. Interns never see either: their sandbox does not bind them.
+    Only the course's data folders (``COURSE_FOLDERS``, created if missing) become group-writable, with the setgid
+    bit (new files stay in the group); the course root, its ``nbgrader_config.py`` (Python that nbgrader runs)
+    and everything else (the code, the virtualenv) are never writable by the group nor by others, and any such
+    right left by an earlier version is removed. The gradebook's folder is 2770. Interns see neither.
     """
     gid = _group(f"formgrade-{settings.course_id}")
     settings.grades.mkdir(parents=True, exist_ok=True)
     os.chown(settings.grades, 0, gid)
     os.chmod(settings.grades, 0o2770)
     for path in settings.grades.iterdir():
-        os.chown(path, 0, gid)
-        path.chmod(0o660)
-    paths = [course, course / "nbgrader_config.py"]
+        if not path.is_symlink():
+            os.chown(path, 0, gid)
+            path.chmod(0o660)
+    for path in (course, course / "nbgrader_config.py"):
+        if path.exists() and not path.is_symlink():
+            path.chmod(path.stat().st_mode & 0o7755)
+    paths = []
     for name in COURSE_FOLDERS:
         folder = course / name
-        if folder.is_dir():
-            paths += [folder, *folder.rglob("*")]
+        if folder.is_symlink():
+            continue
+        if not folder.exists():
+            folder.mkdir()
+            os.chown(folder, 0, gid)
+            folder.chmod(0o2775)
+        paths += [folder, *folder.rglob("*")]
     for path in paths:
         if path.is_symlink() or not path.exists():
             continue

@@ -14,7 +14,8 @@ from pathlib import Path
 
 from ..core.errors import UserError
 from ..core.paths import REPO
-from . import accounts
+from . import accounts, network
+from .codes import CODES_FILE
 from .settings import HubSettings, load
 
 HERE = Path(__file__).parent
@@ -46,6 +47,8 @@ def write_user_config(settings: HubSettings, folder: Path, teacher: bool, course
         lines += ['mine = os.path.join(os.environ["HOME"], "cours")',
                   'load_subconfig(os.path.join(mine, "nbgrader_config.py"))  # noqa: F821',
                   "c.CourseDirectory.root = mine",
+                  # the exchange's folders are root's, shared with the teachers' group (hub/exchange.py)
+                  "c.CourseDirectory.groupshared = True",
                   f"c.CourseDirectory.db_url = {settings.gradebook!r}"]
     lines += [f"c.CourseDirectory.course_id = {settings.course_id!r}",
               f"c.Exchange.root = {str(settings.exchange)!r}",
@@ -92,7 +95,8 @@ def configure(c, settings_path: str | Path) -> None:
 
     c.JupyterHub.ip = settings.ip
     c.JupyterHub.port = settings.port
-    c.JupyterHub.hub_ip = "127.0.0.1"
+    # The hub's API: on 127.0.0.1, or on the bridge of the servers' networks, their only route (network.py).
+    c.JupyterHub.hub_ip = network.host_address(settings.subnet) if settings.subnet else "127.0.0.1"
     c.JupyterHub.hub_port = settings.port + 1
     c.ConfigurableHTTPProxy.api_url = f"http://127.0.0.1:{settings.port + 2}"
     c.ConfigurableHTTPProxy.command = [proxy_command(root)]
@@ -100,18 +104,24 @@ def configure(c, settings_path: str | Path) -> None:
     c.JupyterHub.db_url = f"sqlite:///{state / 'jupyterhub.sqlite'}"
     c.JupyterHub.cookie_secret_file = str(state / "jupyterhub_cookie_secret")
     c.JupyterHub.pid_file = str(state / "jupyterhub.pid")
+    # Stopping the hub stops every server (issue 23 will make surviving a restart an explicit setting).
+    c.JupyterHub.cleanup_servers = True
+    c.JupyterHub.cleanup_proxy = True
     c.JupyterHub.default_url = "/hub/home"
     c.JupyterHub.template_paths = [str(HERE / "templates"), *_native_templates()]
     c.JupyterHub.template_vars = {"minimum_password_length": MIN_PASSWORD}
 
     c.JupyterHub.authenticator_class = "atelier_mg.hub.auth.AtelierAuthenticator"
     c.Authenticator.allowed_users = {p.name for p in people}
-    c.Authenticator.admin_users = set(settings.teachers)
+    # Teachers are not the hub's administrators (no access to interns' servers nor to the users' API) unless the
+    # DMG says so: « enseignants_administrateurs = true » (README, « Pour une faculté »).
+    c.Authenticator.admin_users = set(settings.teachers) if settings.teachers_admin else set()
     c.NativeAuthenticator.open_signup = settings.open_signup
     c.NativeAuthenticator.minimum_password_length = MIN_PASSWORD
     c.NativeAuthenticator.check_common_password = True
     c.NativeAuthenticator.allowed_failed_logins = 5
     c.NativeAuthenticator.seconds_before_next_try = 60
+    c.AtelierAuthenticator.codes_file = str(state / CODES_FILE)
 
     if settings.lti:
         _lti(c, settings.lti)
@@ -124,6 +134,9 @@ def configure(c, settings_path: str | Path) -> None:
     c.AtelierSpawner.teacher_read_write = [str(settings.grades)]  # formgrader: the gradebook
     c.AtelierSpawner.teacher_course = str(course)  # and the course, bound at ~/cours
     c.AtelierSpawner.memory_bytes = settings.limits.memory_bytes
+    c.AtelierSpawner.processes = settings.limits.processes
+    c.AtelierSpawner.subnet = settings.subnet or ""
+    c.AtelierSpawner.hub_port = settings.port
     c.AtelierSpawner.cpus = settings.limits.cpus
     c.Spawner.cmd = [python, "-m", "jupyterhub.singleuser"]
     c.Spawner.default_url = "/lab"

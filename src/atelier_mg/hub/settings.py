@@ -25,8 +25,10 @@ EXAMPLE = Path(__file__).parent / "hub.exemple.toml"
 NAME = re.compile(r"^[a-z0-9][a-z0-9._@-]{0,63}$")
 COURSE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 SIZE = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*([KMGT]?)(?:i?[Bo]?)?\s*$", re.IGNORECASE)
-KNOWN = {"cours", "promotion", "enseignants", "adresse", "port", "dossier", "inscription", "limites", "lti", "salle"}
-LIMITS = {"memoire", "processeurs", "inactivite_minutes", "demarrage_secondes"}
+KNOWN = {"cours", "promotion", "enseignants", "adresse", "port", "dossier", "inscription", "limites", "lti", "salle",
+         "enseignants_administrateurs", "reseau"}
+NETWORK = {"isoler", "sous_reseau"}
+LIMITS = {"memoire", "processeurs", "inactivite_minutes", "demarrage_secondes", "processus"}
 ROOM = {"adresse", "port"}
 LTI = {"emetteur", "client_id", "url_autorisation", "url_jwks", "champ_identifiant"}
 
@@ -37,6 +39,7 @@ class Limits:
     cpus: float = 1.0
     idle_seconds: int = 3600
     start_seconds: int = 120
+    processes: int = 256
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,8 @@ class HubSettings:
     lti: dict[str, str] | None = None
     room_ip: str = "127.0.0.1"  # the DPC room started from the hub (« [salle] »): where participants connect
     room_port: int = 8870
+    teachers_admin: bool = False  # « enseignants_administrateurs »: teachers may open interns' servers
+    subnet: str | None = "10.213.0.0/16"  # « [reseau] »: one network namespace per server (network.py); None: shared
 
     @property
     def exchange(self) -> Path:
@@ -134,7 +139,16 @@ def load(path: Path) -> HubSettings:
     signup = data.get("inscription", "ouverte")
     if signup not in ("ouverte", "validee"):
         problems.append(f"« inscription » : « ouverte » ou « validee » attendu (valeur lue : {signup!r}).")
+    admin = data.get("enseignants_administrateurs", False)
+    if not isinstance(admin, bool):
+        problems.append(f"« enseignants_administrateurs » : true ou false attendu (valeur lue : {admin!r}).")
+        admin = False
+    if signup == "validee" and not admin:
+        problems.append("« inscription = \"validee\" » : la page de validation des comptes est réservée aux "
+                        "administrateurs du hub ; ajoutez « enseignants_administrateurs = true » (les enseignants "
+                        "pourront alors aussi ouvrir les JupyterLab des internes) ou gardez « ouverte ».")
     limits = _limits(data.get("limites", {}), problems)
+    subnet = _network(data.get("reseau", {}), problems)
     lti = data.get("lti")
     if lti is not None:
         if not isinstance(lti, dict):
@@ -164,7 +178,32 @@ def load(path: Path) -> HubSettings:
         raise UserError(f"{path.name} : réglages à corriger :\n" + "\n".join(f"  - {p}" for p in problems))
     return HubSettings(path=path.resolve(), course_id=course, roster=roster_path, teachers=tuple(teachers), ip=ip,
                        port=port, data_dir=(base / folder).resolve(), open_signup=signup == "ouverte", limits=limits,
-                       lti=lti, room_ip=room_ip, room_port=room_port)
+                       lti=lti, room_ip=room_ip, room_port=room_port, teachers_admin=admin,
+                       subnet=subnet)
+
+
+def _network(section: object, problems: list[str]) -> str | None:
+    import ipaddress
+
+    default = HubSettings.__dataclass_fields__["subnet"].default
+    if not isinstance(section, dict):
+        problems.append("« reseau » : section [reseau] attendue.")
+        return default
+    for key in sorted(set(section) - NETWORK):
+        problems.append(f"[reseau] « {key} » : réglage inconnu (possibles : {', '.join(sorted(NETWORK))}).")
+    isolate = section.get("isoler", True)
+    if not isinstance(isolate, bool):
+        problems.append(f"[reseau] « isoler » : true ou false attendu (valeur lue : {isolate!r}).")
+    subnet = section.get("sous_reseau", default)
+    try:
+        net = ipaddress.ip_network(subnet)
+        if net.version != 4 or net.prefixlen > 16 or not net.is_private:
+            raise ValueError(subnet)
+    except (TypeError, ValueError):
+        problems.append(f"[reseau] « sous_reseau » : réseau IPv4 privé de 65 536 adresses au moins attendu, par exemple "
+                        f"« 10.213.0.0/16 » (valeur lue : {subnet!r}).")
+        return default
+    return str(net) if isolate is not False else None
 
 
 def _limits(section: object, problems: list[str]) -> Limits:
@@ -196,4 +235,9 @@ def _limits(section: object, problems: list[str]) -> Limits:
         problems.append(f"[limites] « demarrage_secondes » : nombre entier de secondes, 30 au moins, attendu "
                         f"(valeur lue : {start!r}).")
         start = default.start_seconds
-    return Limits(memory_bytes=memory, cpus=float(cpus), idle_seconds=idle * 60, start_seconds=start)
+    processes = section.get("processus", default.processes)
+    if not isinstance(processes, int) or isinstance(processes, bool) or processes < 64:
+        problems.append(f"[limites] « processus » : nombre entier, 64 au moins, attendu (valeur lue : {processes!r}).")
+        processes = default.processes
+    return Limits(memory_bytes=memory, cpus=float(cpus), idle_seconds=idle * 60, start_seconds=start,
+                  processes=processes)

@@ -10,10 +10,12 @@ Why this spawner (see also the README, « Pour une faculté ») — ``LocalProce
   read intern B's home (mode 0700).
 * bubblewrap (already installed for grading) gives each server its own mount namespace: read-only
   system, Python and course; read-write only the intern's own home and nbgrader's exchange; a private
-  ``/tmp``. Other interns' homes are not even visible. It also makes an interpreter installed under a
+  ``/tmp``, private PID and IPC namespaces. Other interns' homes are not even visible. Its own network namespace
+  (``network.py``): the hub is its only route. It also makes an interpreter installed under a
   private folder (``/root/.pyenv``) usable by the interns without opening that folder.
-* Limits: a cgroup v1 per intern (``memory.limit_in_bytes``, ``cpu.cfs_quota_us``) when
-  ``/sys/fs/cgroup`` is writable; otherwise ``RLIMIT_AS`` (address space) as a fallback, and no CPU cap.
+* Limits: a cgroup v1 per intern (``memory.limit_in_bytes``, ``cpu.cfs_quota_us``, ``pids.max``) when
+  ``/sys/fs/cgroup`` is writable; otherwise ``RLIMIT_AS`` (address space) as a fallback, and no CPU cap;
+  ``RLIMIT_NPROC`` on the intern's uid and ``RLIMIT_FSIZE`` in any case.
   Idle servers are stopped by ``jupyterhub-idle-culler`` (a hub service, ``config.py``).
 """
 
@@ -26,17 +28,20 @@ import signal
 from pathlib import Path
 
 from jupyterhub.spawner import LocalProcessSpawner
-from traitlets import Dict, Float, Integer, List, Unicode
+from traitlets import Bool, Dict, Float, Integer, List, Unicode
 
 from ..core.bwrap import folder_binds, system_binds
 from ..core.paths import runtime_paths
+from . import network
+from .accounts import COURSE_FOLDERS
 
 CGROUP_ROOT = Path("/sys/fs/cgroup")
 CGROUP_NAME = "atelier-hub"
 
 
 def cgroup_dirs(unix: str, root: Path = CGROUP_ROOT) -> dict[str, Path]:
-    return {kind: root / kind / CGROUP_NAME / unix for kind in ("memory", "cpu")}
+    kinds = ["memory", "cpu"] + (["pids"] if (root / "pids" / "cgroup.procs").exists() else [])
+    return {kind: root / kind / CGROUP_NAME / unix for kind in kinds}
 
 
 def cgroups_writable(root: Path = CGROUP_ROOT) -> bool:
@@ -52,10 +57,13 @@ def cgroups_writable(root: Path = CGROUP_ROOT) -> bool:
     return True
 
 
-def prepare_cgroups(unix: str, memory: int, cpus: float, root: Path = CGROUP_ROOT) -> dict[str, Path]:
+def prepare_cgroups(unix: str, memory: int, cpus: float, processes: int = 256,
+                    root: Path = CGROUP_ROOT) -> dict[str, Path]:
     dirs = cgroup_dirs(unix, root)
     for folder in dirs.values():
-        folder.mkdir(exist_ok=True)
+        folder.mkdir(parents=True, exist_ok=True)
+    if "pids" in dirs:
+        (dirs["pids"] / "pids.max").write_text(str(processes))
     (dirs["memory"] / "memory.limit_in_bytes").write_text(str(memory))
     swap = dirs["memory"] / "memory.memsw.limit_in_bytes"
     if swap.exists():
@@ -81,8 +89,10 @@ def read_only_paths(extra: list[Path] = ()) -> list[Path]:
 
 
 def bwrap_args(read_only: list[Path], read_write: list[Path]) -> list[str]:
-    """The system, a private /tmp and /var/tmp, then the folders (``core/bwrap.py``, shared with grading)."""
-    return [*system_binds(), "--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--tmpfs", "/tmp",
+    """Private PID and IPC namespaces (an intern sees only their own processes and command lines), the
+    system, a private /tmp and /var/tmp, then the folders (``core/bwrap.py``, shared with grading)."""
+    return ["--unshare-pid", "--unshare-ipc", *system_binds(), "--proc", "/proc", "--dev", "/dev",
+            "--perms", "1777", "--tmpfs", "/dev/shm", "--perms", "1777", "--tmpfs", "/tmp",
             "--perms", "1777", "--tmpfs", "/var/tmp", *folder_binds(read_only, read_write, mounted=("/tmp", "/var/tmp"))]
 
 
@@ -94,6 +104,13 @@ class AtelierSpawner(LocalProcessSpawner):
     read_only = List(Unicode(), help="extra folders visible read-only (the course)").tag(config=True)
     read_write = List(Unicode(), help="folders shared read-write (nbgrader's exchange)").tag(config=True)
     memory_bytes = Integer(2 * 1024**3).tag(config=True)
+    processes = Integer(256, help="processes of one person (pids cgroup, and RLIMIT_NPROC on their uid)").tag(config=True)
+    file_bytes = Integer(2 * 1024**3, help="largest file a person may write (RLIMIT_FSIZE)").tag(config=True)
+    subnet = Unicode("", help="one network namespace per server in this subnet (network.py); empty: shared").tag(
+        config=True)
+    hub_port = Integer(0, help="the hub's port: names its bridge and namespaces").tag(config=True)
+    stop_with_hub = Bool(True, help="a server dies with the hub (bwrap --die-with-parent); see the README").tag(
+        config=True)
     cpus = Float(1.0).tag(config=True)
     use_cgroups = Unicode("auto", help="auto, yes, no").tag(config=True)
     teachers = List(Unicode(), help="hub user names of the teachers (formgrader)").tag(config=True)
@@ -121,6 +138,7 @@ class AtelierSpawner(LocalProcessSpawner):
         env["SHELL"] = "/bin/bash"
         role = "enseignant" if self._teacher() else "interne"
         env["JUPYTER_CONFIG_PATH"] = str(Path(self.jupyter_config) / role)
+        env["JUPYTER_RUNTIME_DIR"] = "/tmp/jupyter-runtime"  # kernels' connection files, in the private /tmp
         if self._teacher():
             env.update(self.teacher_environment)
         env.update({"LANG": "fr_FR.UTF-8", "LANGUAGE": "fr_FR:fr", "PYTHONDONTWRITEBYTECODE": "1"})
@@ -137,7 +155,8 @@ class AtelierSpawner(LocalProcessSpawner):
     def make_preexec_fn(self, name):
         home = str(self._home())
         cgroups = self._cgroups()
-        memory = self.memory_bytes
+        memory, processes, file_bytes = self.memory_bytes, self.processes, self.file_bytes
+        umask = 0o002 if self._teacher() else 0o077
 
         def preexec() -> None:  # runs as root in the child; setpriv drops to the intern inside bwrap
             pid = str(os.getpid())
@@ -146,6 +165,10 @@ class AtelierSpawner(LocalProcessSpawner):
                     (folder / "cgroup.procs").write_text(pid)
             else:
                 resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+            # Counted on the person's uid once setpriv has switched to it (root, before, is not limited).
+            resource.setrlimit(resource.RLIMIT_NPROC, (processes, processes))
+            resource.setrlimit(resource.RLIMIT_FSIZE, (file_bytes, file_bytes))
+            os.umask(umask)
             os.chdir(home)
 
         return preexec
@@ -153,7 +176,7 @@ class AtelierSpawner(LocalProcessSpawner):
     def _cgroups(self) -> dict[str, Path] | None:
         if self.use_cgroups == "no" or (self.use_cgroups == "auto" and not cgroups_writable()):
             return None
-        return prepare_cgroups(self._unix().pw_name, self.memory_bytes, self.cpus)
+        return prepare_cgroups(self._unix().pw_name, self.memory_bytes, self.cpus, self.processes)
 
     async def start(self):
         entry = self._unix()
@@ -163,11 +186,21 @@ class AtelierSpawner(LocalProcessSpawner):
                            [home] + [Path(p) for p in self.read_write]
                            + [Path(p) for p in self.teacher_read_write if self._teacher()])
         if self._teacher() and self.teacher_course:
+            # The course read-only (its code, its nbgrader_config.py, a virtualenv inside it), and read-write
+            # only nbgrader's folders (accounts.COURSE_FOLDERS): what the formgrader writes.
             mount = home / "cours"
             mount.mkdir(exist_ok=True)
             os.chown(mount, entry.pw_uid, entry.pw_gid)
-            binds += ["--bind", self.teacher_course, str(mount)]
-        wrapped = ["bwrap", "--die-with-parent", *binds,
+            course = Path(self.teacher_course)
+            binds += ["--ro-bind", str(course), str(mount)]
+            for name in COURSE_FOLDERS:
+                if (course / name).is_dir() and not (course / name).is_symlink():
+                    binds += ["--bind", str(course / name), str(mount / name)]
+        netns: list[str] = []
+        if self.subnet:
+            name, self.ip = network.ensure_namespace(self.hub_port, self.subnet, entry.pw_uid)
+            netns = ["nsenter", f"--net=/run/netns/{name}", "--"]
+        wrapped = [*netns, "bwrap", *(["--die-with-parent"] if self.stop_with_hub else []), *binds,
                    "--chdir", str(home), "--", "setpriv", f"--reuid={entry.pw_uid}", f"--regid={entry.pw_gid}",
                    "--init-groups", "--no-new-privs", "--"]
         original = list(self.cmd)
@@ -176,6 +209,11 @@ class AtelierSpawner(LocalProcessSpawner):
             return await super().start()
         finally:
             self.cmd = original
+
+    async def stop(self, now=False):
+        await super().stop(now=now)
+        if self.subnet:
+            network.remove_namespace(self.hub_port, self._unix().pw_uid)
 
     async def _signal(self, sig):
         """Signal the whole process group: bwrap neither forwards signals nor outlives the uid change.
