@@ -131,3 +131,35 @@ def test_room_answer_is_the_model():
     question = room.question("primo_zip")
     assert abs(question.answer - raised.majoration) <= question.tolerance
     assert room.question("tarif_g").answer == py.tariffs()["G"]
+
+
+def test_first_installation_is_priced_on_a_starting_list_not_the_average_one():
+    table, a = py.parameters(), py.amounts()
+    start, average = table.loc["patients_debut", "valeur"], table.loc["patients", "valeur"]
+    assert table.loc["patients_debut", "reglable"] == 0 and 0 < start < average
+    p = py.defaults()
+    per_patient = (p.share_ald_80 * a.socle["ald_80_plus"] + p.share_80 * a.socle["age_80_plus"]
+                   + p.share_ald * a.socle["ald_0_79"] + p.share_75 * a.socle["age_75_79"]
+                   + p.share_children * a.socle["age_0_6"] + py.others(p) * a.socle["age_7_74"])
+    rate = py.rates().loc["primo_1", "taux"]
+    assert math.isclose(py.first_installation(), start * per_patient * rate)
+    assert math.isclose(py.first_installation(patients=average), py.year(py.defaults(majoration=rate)).majoration)
+    assert py.first_installation() < py.first_installation(patients=average)
+    assert math.isclose(py.first_installation("primo_2", start), start * per_patient * py.rates().loc["primo_2", "taux"])
+    assert py.first_installation(patients=0) == 0  # no list at 31 December of the year before: nothing to raise
+    with pytest.raises(py.PracticeError, match="valeur attendue entre 100"):
+        py.first_installation(patients=50)
+
+
+def test_cnam_estimate_is_a_comparison_row_not_an_input():
+    table = py.parameters()
+    assert table.loc["estimation_cnam", "reglable"] == 0 and table.loc["estimation_cnam", "statut"] == "à confirmer"
+    assert "estimation_cnam" not in py.CODES.values() and "patients_debut" not in py.CODES.values()
+
+
+def test_rates_and_unconfirmed_amounts_say_so():
+    assert set(py.rates().query("taux > 0")["statut"]) == {"à confirmer"}
+    forfait = data.load_table("forfait_medecin_traitant_2026").set_index("code")
+    # ameli gives only the ceiling (100 € for a patient over 80 in ALD): the other rows stay to be confirmed
+    assert forfait.loc["ald_80_plus", "statut"] == "sourcé"
+    assert set(forfait.drop(index="ald_80_plus")["statut"]) == {"à confirmer"}

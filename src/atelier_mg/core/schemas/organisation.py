@@ -74,6 +74,7 @@ MAJORATIONS_FMT = pa.DataFrameSchema(
         "ordre": order(),
         "taux": pa.Column(float, between(0, 1), coerce=True, unique=True),
         "situation": text(unique=True),
+        "statut": pa.Column(str, one_of(["vérifié", "à confirmer"], "statut")),
         "reference": text(),
     },
     strict=True,

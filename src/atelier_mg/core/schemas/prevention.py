@@ -122,7 +122,7 @@ FORFAIT_MT = pa.DataFrameSchema(
         "categorie": pa.Column(str, non_empty(), unique=True),
         "montant_eur": pa.Column(float, at_least(0), coerce=True),
         "montant_c2s_eur": pa.Column(float, at_least(0), coerce=True),
-        "statut": pa.Column(str, one_of(["sourcé", "reconstruit", "illustratif"], "statut")),
+        "statut": pa.Column(str, one_of(["sourcé", "reconstruit", "à confirmer", "illustratif"], "statut")),
         "reference": pa.Column(str, non_empty()),
     },
     strict=True,

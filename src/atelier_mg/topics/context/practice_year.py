@@ -10,7 +10,15 @@ Model (one year, linear, before expenses and social contributions):
 - each beneficiary of the C2S adds a fixed amount; each validated prevention indicator adds the amount of
   the majoration prévention (``data/indicateurs_prevention_2024`` through the patientèle model);
 - acts are paid at the tariffs of ``data/tarifs_mg_2026``: G consultations and long consultations (GL,
-  at most three a year per patient aged 80 or over).
+  at most three a year per patient aged 80 or over: a theoretical ceiling, each reason having its own
+  conditions).
+
+The amounts are the rights of one full year in a steady state, not the cash of a calendar year: as the
+press copies of the convention describe it (to be confirmed), the socle of year N is computed on the
+patientèle médecin traitant declared at 31 December N-1 and paid in four parts, and the forfait is due
+only to doctors in secteur 1 or adhering to the Optam. A doctor who installs for the first time has no
+such list yet: :func:`first_installation` prices the majoration on a starting list of ``data/`` instead of
+the average one.
 
 The same formulas are written once more as Vega expressions so that the book's chart is interactive
 without a kernel (a chromium test checks that the page's sentence equals :func:`describe`).
@@ -123,6 +131,20 @@ class Practice:
 def defaults(**changes: float) -> Practice:
     """The parameters of ``data/`` (an illustrative patientèle of average size), with the given attributes changed."""
     return replace(Practice(**parameter_values(parameters(), CODES)), **changes)
+
+
+START = "patients_debut"          # row of the starting list of a first installation
+CNAM_ESTIMATE = "estimation_cnam"  # row of the Cnam's estimate of the forfait (comparison only)
+
+
+def first_installation(rate_code: str = "primo_1", patients: float | None = None) -> float:
+    """Euros added in one year by the majoration ``rate_code`` for a doctor whose patientèle at 31 December
+    of the year before is ``patients`` (by default the starting list of ``data/``), other shares unchanged."""
+    count = float(parameters().loc[START, "valeur"]) if patients is None else float(patients)
+    if count == 0:
+        return 0.0
+    p = defaults(patients=count, majoration=float(rates().loc[rate_code, "taux"]), long_consultations=0)
+    return year(p).majoration
 
 
 def others(p: Practice) -> float:
