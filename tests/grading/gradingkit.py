@@ -68,6 +68,18 @@ def make_course(folder: Path, roster: list[tuple[str, str, str]] | None = None, 
     return folder
 
 
+def stock_solutions(source: Path, dest: Path) -> None:
+    """Copy ``solutions/`` for stock nbgrader: each key file written back as the hidden tests of its cells."""
+    from atelier_mg.grading.keys import inline_notebook, load_key
+
+    shutil.copytree(source, dest)
+    for key_file in dest.glob("*/cles.yaml"):
+        key = load_key(key_file)
+        notebook = key_file.parent / f"{key.notebook}.ipynb"
+        notebook.write_text(json.dumps(inline_notebook(json.loads(notebook.read_text()), key)), encoding="utf-8")
+        key_file.unlink()
+
+
 def release(course: Path) -> dict:
     return json.loads((course / "exercises" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").read_text())
 

@@ -83,6 +83,7 @@ def test_release_hides_solutions_and_hidden_tests(name):
     points = sum(c.metadata.get("nbgrader", {}).get("points", 0) for c in nb.cells)
     assert points == EXPECTED[name]["total"]
     assert not list((ROOT / "exercises" / name).glob("CORRIGE*"))
+    assert not list((ROOT / "exercises" / name).glob("cles*")), "une clé de correction ne se distribue pas"
 
 
 def _solution_sources(name: str) -> dict[str, str]:
@@ -108,7 +109,15 @@ def _submit(course: Path, name: str, student: str, answered: set[str]) -> None:
 
 
 @pytest.fixture(scope="module")
-def graded(course) -> Path:
+def graded(tmp_path_factory) -> Path:
+    """Stock nbgrader round trip; the key files (solutions/<devoir>/cles.yaml) written back as hidden tests."""
+    from gradingkit import stock_solutions
+
+    course = tmp_path_factory.mktemp("stock")
+    shutil.copy(ROOT / "nbgrader_config.py", course)
+    stock_solutions(ROOT / "solutions", course / "solutions")
+    for name in ASSIGNMENTS:
+        nbgrader(course, "generate_assignment", name, "--force")
     for student in STUDENTS:
         nbgrader(course, "db", "student", "add", student)
     for name in ASSIGNMENTS:

@@ -68,13 +68,24 @@ def import_submissions(root: Path, assignment: str, source: Path | None, url: st
 
 
 def grade(root: Path, assignment: str, url: str | None, force: bool, no_sandbox: bool, workers: int | None,
-          timeout: int) -> None:
+          timeout: int, keys: Path | None = None) -> None:
+    import os
+
     from .batch import grade_all, worker_count
+    from .keys import ENV, KeyFileError, has_key, key_path, load_key
 
     db_url = gradebook_url(root, url)
     _check_base(db_url)
     if workers is not None and workers < 1:
         raise UserError("--processus : donnez un nombre de processus supérieur ou égal à 1.")
+    if has_key(root, assignment, keys):
+        try:
+            path = key_path(root, assignment, keys).resolve()
+            load_key(path, assignment)
+        except KeyFileError as exc:
+            raise UserError(str(exc)) from None
+        os.environ[ENV] = str(path)  # read by the grading workers (see grading/keys.py)
+        print(f"Clé de correction : {path}", flush=True)
     if no_sandbox:
         print("Attention : --sans-bac-a-sable, le code des internes s'exécute avec vos droits.", flush=True)
     summary = grade_all(root, assignment, db_url, course_id(root), force=force, sandboxed=not no_sandbox,
