@@ -16,8 +16,8 @@ from conftest import BIN, ROOT, tool_env
 
 ASSIGNMENT = "ecologie"
 # A right and a wrong structured answer to q2 (a vignette: which prevalence applies, and why).
-Q2_RIGHT = 'reponse_q2 = dict(source="B", raison="filtres", justification="-")'
-Q2_WRONG = 'reponse_q2 = dict(source="A", raison="examens", justification="-")'
+Q2_RIGHT = 'reponse_q2 = dict(source="A", raison="filtres", justification="-")'
+Q2_WRONG = 'reponse_q2 = dict(source="B", raison="examens", justification="-")'
 
 # Hostile answers, put in place of the answer of q2 (the other answers are right): the case, the code.
 HOSTILE = {

@@ -148,7 +148,12 @@ class SandboxedExecute(Execute):
                 if changed is None:
                     REPORT["tampering"].append((cell.metadata.nbgrader.get("grade_id"), ["vérification impossible"]))
                 else:
-                    names = json.loads(changed)
+                    try:
+                        names = json.loads(changed)
+                    except ValueError:
+                        names = None
+                    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+                        names = ["vérification impossible"]
                     if names:
                         REPORT["tampering"].append((cell.metadata.nbgrader.get("grade_id"), names))
         result = super().preprocess_cell(cell, resources, index)

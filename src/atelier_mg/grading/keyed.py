@@ -17,6 +17,7 @@ from pathlib import Path
 from nbconvert.preprocessors import Preprocessor
 from nbformat import NotebookNode
 from nbgrader.api import Gradebook
+from traitlets import Bool
 
 from .evaluate import EVALUATOR
 from .execute import REPORT
@@ -64,6 +65,8 @@ def outputs_for(outcome: dict) -> list[NotebookNode]:
 
 class ApplyKey(Preprocessor):
     """Replace each keyed test cell's outputs by the outcome of the key on the exported answers."""
+
+    enabled = Bool(True)
 
     def preprocess(self, nb, resources):
         key: Key | None = REPORT.get("key")

@@ -25,6 +25,7 @@ A key file::
 
 from __future__ import annotations
 
+import ast
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -89,6 +90,17 @@ def _code(text: object, where: str, path: Path) -> str:
     return text
 
 
+def _names(code: object) -> set[str]:
+    """Every name a piece of code reads (to know which answers a cell needs)."""
+    if not isinstance(code, str):
+        return set()
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return set()
+    return {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
+
+
 def _identifier(name: object, where: str, path: Path) -> str:
     if not isinstance(name, str) or not name.isidentifier():
         raise KeyFileError(f"{path.name} : « {name} » ({where}) n'est pas un nom de variable Python.")
@@ -150,7 +162,9 @@ def load_key(path: Path, assignment: str | None = None) -> Key:
         if extra:
             raise KeyFileError(f"{path.name} : cellule « {grade_id} » : rubrique inconnue « {sorted(map(str, extra))[0]} » "
                             f"(attendu : forme, cle, reponses).")
-        used = spec.get("reponses", list(known))
+        used = spec.get("reponses")
+        if used is None:  # the answers and probes its checks name
+            used = sorted((_names(spec.get("forme", "")) | _names(spec.get("cle", ""))) & known)
         if not isinstance(used, list) or not set(used) <= known:
             missing = sorted(set(used) - known) if isinstance(used, list) else ["?"]
             raise KeyFileError(f"{path.name} : cellule « {grade_id} » : « {missing[0]} » n'est ni une réponse ni une sonde.")
@@ -179,7 +193,8 @@ def inline_source(key: Key, grade_id: str) -> str:
     spec = key.cells[grade_id]
     probes = [f"{name} = {call}" for name, call in key.probes.items() if name in spec["reponses"]]
     if probes:
-        probes.insert(0, "from atelier_mg.core.data import load_table as table\nimport pandas as pd")
+        probes.insert(0, "from atelier_mg.core.data import load_table as table\nimport pandas as pd\n"
+                         "from atelier_mg.grading.extract import memo")
     parts = [key.preparation.strip(), "\n".join(probes), spec["forme"].strip(), spec["cle"].strip()]
     return "\n".join(p for p in parts if p)
 
