@@ -127,3 +127,22 @@ def test_clean_evaluation_gives_a_reason_for_each_unusable_answer():
     assert outcomes["q3-tests"]["etat"] == "absent"  # no probe result: 0, with the reason
     assert outcomes["q4-tests"]["etat"] == "cle" and "serie_cmp" not in outcomes["q4-tests"]["message"]
     assert outcomes["q5-tests"] == {"etat": "faux", "message": "reponse_q5 doit être un dictionnaire"}
+
+
+def test_noter_checks_a_private_key_before_grading(tmp_path):
+    """« atelier correction noter --cles » : a broken private key stops with a French error, nothing graded."""
+    from gradingkit import ASSIGNMENT, atelier, make_course
+
+    course = make_course(tmp_path / "cours", [("i1", "Prénom", "Nom")])
+    bad = tmp_path / "privees" / "cles.yaml"
+    bad.parent.mkdir()
+    bad.write_text("devoir: ecologie\ncellules:\n  q1-tests:\n    cle: 'assert ('\n", encoding="utf-8")
+    result = atelier(course, "noter", ASSIGNMENT, "--cles", str(bad), check=False)
+    assert result.returncode != 0
+    assert "erreur de syntaxe dans « q1-tests.cle »" in result.stdout + result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    other = tmp_path / "autre.yaml"
+    other.write_text((ROOT / "solutions" / "competences" / "cles.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    result = atelier(course, "noter", ASSIGNMENT, "--cles", str(other), check=False)
+    assert result.returncode != 0 and "clé du devoir « competences », pas de « ecologie »" in result.stdout + result.stderr
+    assert not (course / "autograded").exists()
