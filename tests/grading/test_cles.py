@@ -145,4 +145,9 @@ def test_noter_checks_a_private_key_before_grading(tmp_path):
     other.write_text((ROOT / "solutions" / "competences" / "cles.yaml").read_text(encoding="utf-8"), encoding="utf-8")
     result = atelier(course, "noter", ASSIGNMENT, "--cles", str(other), check=False)
     assert result.returncode != 0 and "clé du devoir « competences », pas de « ecologie »" in result.stdout + result.stderr
+    partial = tmp_path / "partielle.yaml"
+    partial.write_text("devoir: ecologie\nreponses: [consultent_cpts]\ncellules:\n  q1-tests:\n"
+                       "    cle: 'assert consultent_cpts == 15000'\n", encoding="utf-8")
+    result = atelier(course, "noter", ASSIGNMENT, "--cles", str(partial), check=False)
+    assert result.returncode != 0 and "aucune vérification pour la cellule « q2-tests »" in result.stdout + result.stderr
     assert not (course / "autograded").exists()

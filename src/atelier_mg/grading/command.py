@@ -67,6 +67,20 @@ def import_submissions(root: Path, assignment: str, source: Path | None, url: st
     print(f"Ensuite : atelier correction noter {assignment}", flush=True)
 
 
+def _check_key_cells(key, db_url: str, course: str, assignment: str) -> None:
+    """A key covers every auto-graded test cell of the assignment (when the gradebook knows it)."""
+    from nbgrader.api import MissingEntry
+
+    from .keyed import graded_cells
+    from .keys import check_cells
+
+    try:
+        cells = graded_cells(db_url, course, assignment, key.notebook)
+    except MissingEntry:
+        return  # unknown assignment: reported by grade_all in French
+    check_cells(key, cells)
+
+
 def grade(root: Path, assignment: str, url: str | None, force: bool, no_sandbox: bool, workers: int | None,
           timeout: int, keys: Path | None = None) -> None:
     import os
@@ -81,7 +95,8 @@ def grade(root: Path, assignment: str, url: str | None, force: bool, no_sandbox:
     if has_key(root, assignment, keys):
         try:
             path = key_path(root, assignment, keys).resolve()
-            load_key(path, assignment)
+            key = load_key(path, assignment)
+            _check_key_cells(key, db_url, course_id(root), assignment)
         except KeyFileError as exc:
             raise UserError(str(exc)) from None
         os.environ[ENV] = str(path)  # read by the grading workers (see grading/keys.py)

@@ -40,12 +40,12 @@ def assignment_key(root: Path, assignment: str, db_url: str, course_id: str) -> 
     """The checked key of ``assignment`` (``$ATELIER_CLES`` or the default file); raises ``KeyFileError``."""
     path = key_path(root, assignment).resolve()
     key = _load(path, path.stat().st_mtime, assignment)
-    check_cells(key, _graded_cells(db_url, course_id, assignment, key.notebook))
+    check_cells(key, graded_cells(db_url, course_id, assignment, key.notebook))
     return key
 
 
 @functools.lru_cache(maxsize=16)
-def _graded_cells(db_url: str, course_id: str, assignment: str, notebook: str) -> set[str]:
+def graded_cells(db_url: str, course_id: str, assignment: str, notebook: str) -> set[str]:
     with Gradebook(db_url, course_id) as gb:
         nb = gb.find_notebook(notebook, assignment)
         return {c.name for c in nb.grade_cells if c.cell_type == "code" and c.name not in
