@@ -44,5 +44,5 @@ from atelier_mg.grading.feedback import HideHiddenTestFailures  # noqa: E402
 
 c.GenerateFeedback.preprocessors = [GetGrades, HideHiddenTestFailures, ClearHiddenTests, CSSHTMLHeaderPreprocessor]
 
-# Les corrigés commentés des enseignants restent dans solutions/ : jamais copiés dans exercises/.
-c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "CORRIGE*.md"]
+# Les corrigés commentés et les clés de correction (cles.yaml) restent dans solutions/ : jamais copiés dans exercises/.
+c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "CORRIGE*.md", "cles*.yaml"]

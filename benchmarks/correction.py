@@ -40,8 +40,8 @@ from atelier_mg.serving.environment import jupyter_env  # noqa: E402
 
 ASSIGNMENT = "ecologie"
 # A right and a wrong structured answer to q2 (a vignette: which prevalence applies, and why).
-Q2_RIGHT = 'reponse_q2 = dict(source="B", raison="filtres", justification="-")'
-Q2_WRONG = 'reponse_q2 = dict(source="A", raison="examens", justification="-")'
+Q2_RIGHT = 'reponse_q2 = dict(source="A", raison="filtres", justification="-")'
+Q2_WRONG = 'reponse_q2 = dict(source="B", raison="examens", justification="-")'
 HOSTILE = {
     "boucle": {"q2-reponse": "while True:\n    pass"},
     "noyau": {"q2-reponse": "import os\nos.kill(os.getpid(), 9)"},
@@ -59,10 +59,19 @@ def env() -> dict[str, str]:
     return e
 
 
-def make_course(folder: Path, roster: list[str]) -> None:
+def make_course(folder: Path, roster: list[str], stock: bool = False) -> None:
+    """The course; for stock nbgrader (``stock``), the key file is written back as the hidden tests."""
     folder.mkdir(parents=True)
     shutil.copy(ROOT / "nbgrader_config.py", folder)
     shutil.copytree(ROOT / "solutions" / ASSIGNMENT, folder / "solutions" / ASSIGNMENT)
+    key_file = folder / "solutions" / ASSIGNMENT / "cles.yaml"
+    if stock and key_file.exists():
+        from atelier_mg.grading.keys import inline_notebook, load_key
+
+        key = load_key(key_file)
+        notebook = key_file.parent / f"{key.notebook}.ipynb"
+        notebook.write_text(json.dumps(inline_notebook(json.loads(notebook.read_text()), key)), encoding="utf-8")
+        key_file.unlink()
     subprocess.run([str(BIN / "nbgrader"), "generate_assignment", ASSIGNMENT, "--force"], cwd=folder, env=env(),
                    check=True, capture_output=True)
     lines = ["id;prenom;nom;email"] + [f"{s};Prénom;{s};{s}@exemple.fr" for s in roster]
@@ -195,7 +204,7 @@ def main() -> None:
               f"({a['wall'] / args.rendus:.2f} s par rendu), code {a['code']}", flush=True)
         if args.sans_nbgrader:
             return
-        make_course(stock, roster)
+        make_course(stock, roster, stock=True)
         place(stock, files)
         s = measure([str(BIN / "nbgrader"), "autograde", ASSIGNMENT], stock)
         print(f"nbgrader autograde       : {s['wall']:.1f} s, CPU {s['cpu']:.1f} s, mémoire max {s['peak'] / 2**30:.2f} Gio "

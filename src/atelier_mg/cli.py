@@ -69,6 +69,8 @@ def parser() -> argparse.ArgumentParser:
     p_grade = corr.add_parser("noter", help="noter tous les rendus d'un devoir, en parallèle, dans un bac à sable")
     p_grade.add_argument("devoir")
     p_grade.add_argument("--force", action="store_true", help="noter à nouveau les rendus déjà notés")
+    p_grade.add_argument("--cles", type=Path, default=None,
+                         help="fichier (ou dossier) de clés de correction privées, au lieu de solutions/<devoir>/cles.yaml")
     p_grade.add_argument("--sans-bac-a-sable", action="store_true",
                          help="exécuter sans bubblewrap (rendus de confiance seulement : le code s'exécute avec vos droits)")
     p_grade.add_argument("--processus", type=int, default=None,
@@ -140,7 +142,8 @@ def main(argv: list[str] | None = None) -> int:
             elif args.action == "importer-rendus":
                 command.import_submissions(root, args.devoir, args.source, args.base, args.feuille, args.echange)
             elif args.action == "noter":
-                command.grade(root, args.devoir, args.base, args.force, args.sans_bac_a_sable, args.processus, args.delai)
+                command.grade(root, args.devoir, args.base, args.force, args.sans_bac_a_sable, args.processus, args.delai,
+                              args.cles)
             elif args.action == "retours":
                 command.feedback(root, args.devoir, args.base, args.processus)
             elif args.action == "exporter":

@@ -16,8 +16,8 @@ from conftest import BIN, ROOT, tool_env
 
 ASSIGNMENT = "ecologie"
 # A right and a wrong structured answer to q2 (a vignette: which prevalence applies, and why).
-Q2_RIGHT = 'reponse_q2 = dict(source="B", raison="filtres", justification="-")'
-Q2_WRONG = 'reponse_q2 = dict(source="A", raison="examens", justification="-")'
+Q2_RIGHT = 'reponse_q2 = dict(source="A", raison="filtres", justification="-")'
+Q2_WRONG = 'reponse_q2 = dict(source="B", raison="examens", justification="-")'
 
 # Hostile answers, put in place of the answer of q2 (the other answers are right): the case, the code.
 HOSTILE = {
@@ -66,6 +66,18 @@ def make_course(folder: Path, roster: list[tuple[str, str, str]] | None = None, 
         (folder / "promotion.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
         atelier(folder, "importer-promotion", "promotion.csv", *(["--base", base] if base else []))
     return folder
+
+
+def stock_solutions(source: Path, dest: Path) -> None:
+    """Copy ``solutions/`` for stock nbgrader: each key file written back as the hidden tests of its cells."""
+    from atelier_mg.grading.keys import inline_notebook, load_key
+
+    shutil.copytree(source, dest)
+    for key_file in dest.glob("*/cles.yaml"):
+        key = load_key(key_file)
+        notebook = key_file.parent / f"{key.notebook}.ipynb"
+        notebook.write_text(json.dumps(inline_notebook(json.loads(notebook.read_text()), key)), encoding="utf-8")
+        key_file.unlink()
 
 
 def release(course: Path) -> dict:

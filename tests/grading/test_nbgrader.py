@@ -83,6 +83,7 @@ def test_release_hides_solutions_and_hidden_tests(name):
     points = sum(c.metadata.get("nbgrader", {}).get("points", 0) for c in nb.cells)
     assert points == EXPECTED[name]["total"]
     assert not list((ROOT / "exercises" / name).glob("CORRIGE*"))
+    assert not list((ROOT / "exercises" / name).glob("cles*")), "une clé de correction ne se distribue pas"
 
 
 def _solution_sources(name: str) -> dict[str, str]:
@@ -108,7 +109,15 @@ def _submit(course: Path, name: str, student: str, answered: set[str]) -> None:
 
 
 @pytest.fixture(scope="module")
-def graded(course) -> Path:
+def graded(tmp_path_factory) -> Path:
+    """Stock nbgrader round trip; the key files (solutions/<devoir>/cles.yaml) written back as hidden tests."""
+    from gradingkit import stock_solutions
+
+    course = tmp_path_factory.mktemp("stock")
+    shutil.copy(ROOT / "nbgrader_config.py", course)
+    stock_solutions(ROOT / "solutions", course / "solutions")
+    for name in ASSIGNMENTS:
+        nbgrader(course, "generate_assignment", name, "--force")
     for student in STUDENTS:
         nbgrader(course, "db", "student", "add", student)
     for name in ASSIGNMENTS:
@@ -140,6 +149,37 @@ def test_unmodified_release_scores_zero(graded, name):
 @pytest.mark.parametrize("name", ASSIGNMENTS)
 def test_partial_submission_gets_partial_credit(graded, name):
     assert _score(graded, name, "interne_partiel")[0] == EXPECTED[name]["partial_score"]
+
+
+@pytest.fixture(scope="module")
+def keyed(graded, tmp_path_factory) -> Path:
+    """The same submissions graded by « atelier correction noter » (keys applied outside the kernel)."""
+    course = tmp_path_factory.mktemp("cles")
+    shutil.copy(ROOT / "nbgrader_config.py", course)
+    shutil.copytree(ROOT / "solutions", course / "solutions")
+    for name in ASSIGNMENTS:
+        nbgrader(course, "generate_assignment", name, "--force")
+    for student in STUDENTS:
+        nbgrader(course, "db", "student", "add", student)
+        shutil.copytree(graded / "submitted" / student, course / "submitted" / student)
+    for name in ASSIGNMENTS:
+        result = subprocess.run([str(BIN / "atelier"), "--racine", str(course), "correction", "noter", name],
+                                cwd=course, env=tool_env(), capture_output=True, text=True, check=False)
+        assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    return course
+
+
+def _cells(course: Path, name: str, student: str) -> dict[str, float]:
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        submission = gb.find_submission(name, student)
+        return {g.name: g.auto_score for nb in submission.notebooks for g in nb.grades}
+
+
+@pytest.mark.parametrize("name", ASSIGNMENTS)
+def test_keyed_grading_gives_stock_nbgrader_scores_on_honest_submissions(graded, keyed, name):
+    """Every assignment, every honest submission: the same score per cell as stock nbgrader with the same key."""
+    for student in STUDENTS:
+        assert _cells(keyed, name, student) == _cells(graded, name, student), (name, student)
 
 
 def test_rsca_has_manually_graded_cells_with_points_and_a_rubric(graded):

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from conftest import BIN, tool_env
-from gradingkit import ASSIGNMENT, HOSTILE, answered, atelier, make_course, release, run, submit
+from gradingkit import ASSIGNMENT, HOSTILE, answered, atelier, make_course, release, run, stock_solutions, submit
 from nbgrader.api import Gradebook
 
 pytestmark = pytest.mark.slow
@@ -118,7 +118,7 @@ def test_same_scores_as_stock_nbgrader_autograde(graded, tmp_path):
     stock = tmp_path / "stock"
     stock.mkdir()
     shutil.copy(course / "nbgrader_config.py", stock)
-    shutil.copytree(course / "solutions", stock / "solutions")
+    stock_solutions(course / "solutions", stock / "solutions")  # the key, as stock nbgrader's hidden tests
     run([str(BIN / "nbgrader"), "generate_assignment", ASSIGNMENT, "--force"], stock)
     for student in PARITY:
         shutil.copytree(course / "submitted" / student, stock / "submitted" / student)

@@ -18,7 +18,8 @@ pytestmark = pytest.mark.slow
 
 ROSTER = [("parfait", "Paul", "Parfait"), ("partiel", "Éva", "Partiel"), ("casse", "Chloé", "Cassé"),
           ("absent", "Ali", "Absent")]
-SECRETS = ("HIDDEN TESTS", "valeur attendue", "math.isclose(consultent_cpts, 15_000)", "score_answers(reponse_q2")
+SECRETS = ("HIDDEN TESTS", "valeur attendue", "math.isclose(consultent_cpts, 15_000)", "score_answers(reponse_q2",
+           '("A", "C")', "abs_tol", "12_345", "ecologie_referentiel_2025", "cles.yaml")
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +63,9 @@ def test_feedback_is_french_and_never_shows_hidden_tests(course):
         assert "cdn." not in text and "https://" not in text.split("<body")[1]
     assert "(note : 10.0 / 10.0)" in page(course, "parfait")
     assert "(note : 4.0 / 10.0)" in page(course, "partiel")
-    assert "Au moins un test de cette question a échoué" in page(course, "partiel")
+    # The key's outcome, in French, without the key: an unanswered question, a function that raised.
+    assert "Question non notée" in page(course, "partiel")
+    assert "la fonction effectifs, appelée par la correction, a échoué" in page(course, "partiel")
     assert not (course / "feedback" / "absent").exists()
 
 

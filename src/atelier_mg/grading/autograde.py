@@ -24,7 +24,9 @@ from traitlets.config import Config
 from traitlets.config.loader import PyFileConfigLoader
 
 from .checks import check_submitted
-from .execute import SandboxedExecute, reset_report
+from .execute import LocalExecute, SandboxedExecute, reset_report
+from .keyed import ApplyKey, assignment_key
+from .keys import KeyFileError, has_key
 from .reasons import Refusal, refusal
 
 
@@ -56,13 +58,21 @@ def course_file_config(root: Path) -> Config:
     return config
 
 
-def course_config(root: Path, db_url: str, timeout: int, sandboxed: bool) -> Config:
-    """The course's nbgrader configuration, with our execution preprocessor and gradebook."""
+def course_config(root: Path, db_url: str, timeout: int, sandboxed: bool, keyed: bool = False) -> Config:
+    """The course's nbgrader configuration, with our execution preprocessor and gradebook.
+
+    ``keyed``: the assignment has a key file; :class:`~.keyed.ApplyKey` follows the execution and decides
+    the outcome of every auto-graded test cell before nbgrader's ``SaveAutoGrades`` records it.
+    """
     config = course_file_config(root)
     config.CourseDirectory.db_url = db_url
-    execute = SandboxedExecute if sandboxed else Execute
-    preprocessors = list(Autograde.class_traits()["autograde_preprocessors"].default())
-    config.Autograde.autograde_preprocessors = [execute if p is Execute else p for p in preprocessors]
+    execute = SandboxedExecute if sandboxed else (LocalExecute if keyed else Execute)
+    preprocessors = []
+    for p in Autograde.class_traits()["autograde_preprocessors"].default():
+        preprocessors.append(execute if p is Execute else p)
+        if p is Execute and keyed:
+            preprocessors.append(ApplyKey)
+    config.Autograde.autograde_preprocessors = preprocessors
     config.Execute.timeout = timeout
     config.SandboxedExecute.timeout = timeout
     config.BaseConverter.force = True
@@ -94,7 +104,8 @@ def grade(root: Path, assignment: str, notebooks: list[str], student: str, db_ur
           budget: int = 300, sandboxed: bool = True) -> Outcome:
     """Autograde one student's submission; never raises for anything the submission does."""
     outcome = Outcome(student)
-    config = course_config(root, db_url, timeout, sandboxed)
+    keyed = has_key(root, assignment)
+    config = course_config(root, db_url, timeout, sandboxed, keyed)
     coursedir = CourseDirectory(config=config)
     coursedir.assignment_id = assignment
     coursedir.student_id = student
@@ -105,6 +116,13 @@ def grade(root: Path, assignment: str, notebooks: list[str], student: str, db_ur
             outcome.refusal = problem.as_dict()
             return outcome
     report = reset_report()
+    if keyed:
+        try:
+            key = assignment_key(root, assignment, db_url, coursedir.course_id)
+        except (KeyFileError, OSError) as exc:
+            outcome.refusal = refusal("correction", detail=str(exc)[:300]).as_dict()
+            return outcome
+        report.update(key=key, request=(list(key.answers), dict(key.probes)))
     log = logging.getLogger(f"atelier.correction.{student}")
     errors = _Errors()
     log.handlers[:] = [errors]

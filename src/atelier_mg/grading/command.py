@@ -116,15 +116,41 @@ def import_submissions(root: Path, assignment: str, source: Path | None, url: st
     print(f"Ensuite : atelier correction noter {assignment}", flush=True)
 
 
+def _check_key_cells(key, db_url: str, course: str, assignment: str) -> None:
+    """A key covers every auto-graded test cell of the assignment (when the gradebook knows it)."""
+    from nbgrader.api import MissingEntry
+
+    from .keyed import graded_cells
+    from .keys import check_cells
+
+    try:
+        cells = graded_cells(db_url, course, assignment, key.notebook)
+    except MissingEntry:
+        return  # unknown assignment: reported by grade_all in French
+    check_cells(key, cells)
+
+
 @french_errors("noter")
 def grade(root: Path, assignment: str, url: str | None, force: bool, no_sandbox: bool, workers: int | None,
-          timeout: int) -> None:
+          timeout: int, keys: Path | None = None) -> None:
+    import os
+
     from .batch import grade_all, worker_count
+    from .keys import ENV, KeyFileError, has_key, key_path, load_key
 
     db_url = gradebook_url(root, url)
     _check_base(db_url)
     if workers is not None and workers < 1:
         raise UserError("--processus : donnez un nombre de processus supérieur ou égal à 1.")
+    if has_key(root, assignment, keys):
+        try:
+            path = key_path(root, assignment, keys).resolve()
+            key = load_key(path, assignment)
+            _check_key_cells(key, db_url, course_id(root), assignment)
+        except KeyFileError as exc:
+            raise UserError(str(exc)) from None
+        os.environ[ENV] = str(path)  # read by the grading workers (see grading/keys.py)
+        print(f"Clé de correction : {path}", flush=True)
     if no_sandbox:
         print("Attention : --sans-bac-a-sable, le code des internes s'exécute avec vos droits.", flush=True)
     summary = grade_all(root, assignment, db_url, course_id(root), force=force, sandboxed=not no_sandbox,

@@ -31,12 +31,14 @@ from .kernel import SandboxKernelManager
 
 REPORT: dict[str, Any] = {}
 GUARD = "__import__('atelier_mg.grading.guard', fromlist=['guard'])"
+EXTRACT = "__import__('atelier_mg.grading.extract', fromlist=['extract']).export({names!r}, {probes!r})"
+MAX_EXPORT = 32 * 1024 * 1024
 TRUNCATED_NOTE = "[Sortie coupée par la correction : ce notebook affiche trop de texte (plus de {mib} Mio).]\n"
 
 
 def reset_report() -> dict[str, Any]:
     REPORT.clear()
-    REPORT.update(tampering=[], failure=None, failed_cell=None, output_truncated=False)
+    REPORT.update(tampering=[], failure=None, failed_cell=None, output_truncated=False, request=None, answers=None)
     return REPORT
 
 
@@ -81,6 +83,39 @@ def _is_test_cell(cell: NotebookNode) -> bool:
     return cell.cell_type == "code" and bool(meta.get("grade")) and not meta.get("solution")
 
 
+def export_answers(client) -> None:
+    """After the last cell: the answers the key asks for, taken out of the kernel as JSON (see :mod:`.extract`)."""
+    request = REPORT.get("request")
+    if not request:
+        return
+    names, probes = request
+    text = None
+    try:
+        msg_id = client.kc.execute("", silent=True, store_history=False,
+                                   user_expressions={"r": EXTRACT.format(names=list(names), probes=dict(probes))})
+        reply = client.wait_for_reply(msg_id)
+        value = reply["content"]["user_expressions"]["r"]
+        if value.get("status") == "ok":
+            text = ast.literal_eval(value["data"]["text/plain"])
+    except Exception:  # noqa: BLE001 - no answers: every keyed question scores 0, with the reason
+        text = None
+    try:
+        answers = json.loads(text) if isinstance(text, str) and len(text) < MAX_EXPORT else None
+    except ValueError:
+        answers = None
+    REPORT["answers"] = answers if isinstance(answers, dict) else None
+
+
+class LocalExecute(Execute):
+    """nbgrader's Execute, unsandboxed (``--sans-bac-a-sable``), with the answers exported at the end."""
+
+    def preprocess_cell(self, cell, resources, index):
+        result = super().preprocess_cell(cell, resources, index)
+        if index == len(self.nb.cells) - 1:
+            export_answers(self)
+        return result
+
+
 class SandboxedExecute(Execute):
     """nbgrader's Execute, with kernels from the sandbox, bounded output and the tripwire."""
 
@@ -113,11 +148,18 @@ class SandboxedExecute(Execute):
                 if changed is None:
                     REPORT["tampering"].append((cell.metadata.nbgrader.get("grade_id"), ["vérification impossible"]))
                 else:
-                    names = json.loads(changed)
+                    try:
+                        names = json.loads(changed)
+                    except ValueError:
+                        names = None
+                    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+                        names = ["vérification impossible"]
                     if names:
                         REPORT["tampering"].append((cell.metadata.nbgrader.get("grade_id"), names))
         result = super().preprocess_cell(cell, resources, index)
         REPORT["failed_cell"] = None
+        if index == len(self.nb.cells) - 1:
+            export_answers(self)
         return result
 
     def _silent(self, expression: str) -> str | None:
