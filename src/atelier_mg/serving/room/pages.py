@@ -7,6 +7,7 @@ from html import escape
 from typing import Any
 
 from .definition import RoomDashboard
+from .programme import Programme
 
 HEAD = """<!DOCTYPE html>
 <html lang="fr"><head><meta charset="utf-8">
@@ -26,8 +27,7 @@ def _head(title: str, static: str, scripts: tuple[str, ...] = ()) -> str:
     return HEAD.format(title=escape(title), static=static, scripts=tags)
 
 
-def participant_page(title: str, dashboards: list[RoomDashboard], specs: dict[str, Any], config: dict[str, Any],
-                     static: str, book: str) -> str:
+def participant_page(title: str, dashboards: list[RoomDashboard], config: dict[str, Any], static: str, book: str) -> str:
     """The page every participant gets (the same bytes for all: no per-person content)."""
     tabs = ""
     if len(dashboards) > 1:
@@ -53,15 +53,37 @@ def participant_page(title: str, dashboards: list[RoomDashboard], specs: dict[st
         _head(f"{title} — salle Atelier MG", static, ("vega.min.js", "participant.js"))
         + '<body class="participant"><header><h1>' + escape(title) + "</h1>"
         + '<p class="etat" role="status">Chargement du simulateur…</p></header>'
+        + '<section id="etape" class="carte etape" aria-live="polite" hidden></section>'
         + '<section id="question" class="carte question" aria-live="polite" hidden></section>'
         + f"<main>{tabs}{''.join(sections)}</main>"
-        + _json_script("salle-config", config) + _json_script("salle-specs", specs)
+        + _json_script("salle-config", config)
         + "</body></html>"
     )
 
 
+def programme_panel(programme: Programme | None) -> str:
+    """The facilitator's steps: the current one highlighted, « Étape précédente / suivante »."""
+    if programme is None:
+        return ""
+    kinds = {"simulateur": "Simulateur", "question": "Question", "pause": "Discussion"}
+    items = "".join(
+        f'<li data-etape="{i}"><button type="button" class="lien" data-action="etape" data-index="{i}">'
+        f"{kinds[s.kind]} : {escape(s.title)}</button>"
+        + (f" <span class=\"duree\">({s.minutes:g} min)</span>" if s.minutes else "") + "</li>"
+        for i, s in enumerate(programme.steps)
+    )
+    return (
+        f'<div class="carte programme"><h2>Programme : {escape(programme.title)} ({programme.minutes:g} min)</h2>'
+        '<p class="etape-en-cours" role="status"></p>'
+        '<div class="actions"><button type="button" class="secondaire" data-action="precedente">Étape précédente</button>'
+        '<button type="button" data-action="suivante">Étape suivante</button></div>'
+        f'<ol class="liste-etapes">{items}</ol></div>'
+    )
+
+
 def facilitator_page(title: str, dashboards: list[RoomDashboard], specs: dict[str, Any], config: dict[str, Any],
-                     static: str, participant_url: str, code: str, qr_svg: str, places: int) -> str:
+                     static: str, participant_url: str, code: str, qr_svg: str, places: int,
+                     programme: Programme | None = None) -> str:
     items = []
     for d in dashboards:
         for q in d.questions:
@@ -84,7 +106,7 @@ def facilitator_page(title: str, dashboards: list[RoomDashboard], specs: dict[st
         + '<div class="carte"><h2>Participants connectés</h2>'
         + f'<p class="compteur">0 / {places}</p>'
         + '<p><a class="bouton secondaire" href="export.csv" download>Exporter les réponses (CSV, effectifs seulement)</a></p>'
-        + "</div></div>"
+        + "</div></div>" + programme_panel(programme)
         + '<div class="carte"><h2>Question en cours</h2><p class="question-ouverte"></p>'
         + '<p class="reponses-info" role="status">Aucune question ouverte.</p>'
         + '<div class="graphique" aria-live="polite"></div><p class="reponse-attendue"></p>'
