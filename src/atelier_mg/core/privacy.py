@@ -7,6 +7,7 @@ addresses. Patient names cannot be detected reliably and are not: the user is to
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 
@@ -100,3 +101,13 @@ def explain(findings: list[Finding]) -> str:
         "écrire de nom de patient (ce repérage ne peut pas les détecter) ; préférez l'âge, "
         "le sexe et le contexte (« femme de 54 ans, agricultrice »)."
     )
+
+
+# Set by the servers that serve dashboards to other people (« atelier serve », « atelier salle ») in the
+# environment of every kernel they start: a dashboard then accepts no file of personal data.
+SERVED_TO_OTHERS_ENV = "ATELIER_MG_SERVI_A_UNE_SALLE"
+
+
+def served_to_others() -> bool:
+    """True in a kernel started by a server shared with other people (not in one's own JupyterLab)."""
+    return os.environ.get(SERVED_TO_OTHERS_ENV) == "1"

@@ -12,6 +12,7 @@ import pandas as pd
 
 from ...core import ui
 from ...core.formatting import euros, format_count
+from ...core.privacy import served_to_others
 from . import files, generator
 from . import model as pt
 
@@ -133,15 +134,27 @@ def dashboard():
         show(pat, f"fichiers {up_p.value[0]['name']} et {up_a.value[0]['name']}")
 
     gen.on_click(on_generate)
-    load.on_click(on_load)
+    if served_to_others():
+        # Served to a room (« atelier serve »): patients' files, even pseudonymised, never go to the organiser's
+        # server; only the generated example is offered.
+        own_files = [w.HTML(
+            "<p class='atelier-sans-fichiers'>Ce tableau de bord est servi à une salle : il ne reçoit aucun fichier. "
+            "Vos données de patients, même pseudonymisées, sont des données de santé : elles restent sur votre "
+            "ordinateur. Pour les analyser, ouvrez ce tableau de bord dans votre propre JupyterLab "
+            "(<code>atelier lab</code>).</p>")]
+    else:
+        load.on_click(on_load)
+        own_files = [
+            w.HTML("<p>… ou vos propres fichiers <strong>pseudonymisés</strong> (ce sont des données de santé "
+                   "personnelles : précautions et format dans le chapitre) :</p>"),
+            w.HBox([up_p, up_a, load]),
+        ]
     indicator.observe(filter_patients, names="value")
     status_filter.observe(filter_patients, names="value")
     on_generate(None)
     return w.VBox([
         w.HTML("<h3>Patientèle</h3>"), w.HBox([n, seed]), ref, gen,
-        w.HTML("<p>… ou vos propres fichiers <strong>pseudonymisés</strong> (ce sont des données de santé "
-               "personnelles : précautions et format dans le chapitre) :</p>"),
-        w.HBox([up_p, up_a, load]), message, totals_box, figure,
+        *own_files, message, totals_box, figure,
         w.HTML("<h3>Statut des patients pour un indicateur</h3>"), w.HBox([indicator, status_filter]),
         patients_table, download,
     ])
