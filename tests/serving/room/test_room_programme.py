@@ -8,6 +8,7 @@ import time
 
 import pytest
 from conftest import BIN, ROOT, tool_env
+from playwright.sync_api import expect
 from roomkit import Client, RoomProcess, facilitator, participant
 
 from atelier_mg.core import data
@@ -144,3 +145,46 @@ def test_the_facilitator_moves_through_the_programme_and_participants_follow(tmp
     # Restarted with the same session name, the room resumes at the same step.
     with RoomProcess(tmp_path, "programme", room=("--programme", "seances/antibiotiques.yaml")) as again:
         assert facilitator(again).json("/animateur/api/etat")[1]["etape"]["index"] == question_at - 1
+
+
+@pytest.mark.slow
+def test_in_chromium_participants_follow_the_steps_and_keep_their_sliders(browser, tmp_path):
+    phone_options = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "locale": "fr-FR"}
+    with RoomProcess(tmp_path, "programme-navigateur", room=("--programme", "seances/depistage.yaml")) as room:
+        contexts = [browser.new_context(viewport={"width": 1280, "height": 1000}, locale="fr-FR"),
+                    browser.new_context(**phone_options), browser.new_context(**phone_options)]
+        try:
+            boss, *phones = [ctx.new_page() for ctx in contexts]
+            boss.goto(room.facilitator_url)
+            expect(boss.locator(".etape-en-cours")).to_contain_text("Étape 1 sur 14 : Accueil et tour de table")
+            for phone in phones:
+                phone.goto(room.participant_url)
+                expect(phone.locator(".simulateur[data-rendu=ok]").first).to_be_visible(timeout=15_000)
+                expect(phone.locator("#etape")).to_contain_text("Quel dépistage avez-vous proposé cette semaine")
+            boss.locator("button[data-action=suivante]").click()
+            expect(boss.locator("body")).to_have_attribute("data-etape", "1")
+            for phone in phones:
+                expect(phone.locator("body")).to_have_attribute("data-etape", "1", timeout=3_000)
+                expect(phone.locator("#etape")).to_contain_text("Dépister des personnes sans symptôme")
+                expect(phone.locator("#t-depistage")).to_be_visible()
+                # The facilitator's settings (read from presets_depistage): half the invited people are tested.
+                expect(phone.locator("#t-depistage [data-spec='depistage-0'] input[name=participation]")).to_have_value("0.5")
+            # A participant moves a slider freely; the other one keeps the facilitator's value.
+            slider = phones[0].locator("#t-depistage [data-spec='depistage-0'] input[name=prevalence]")
+            slider.evaluate("el => { el.value = '0.2'; el.dispatchEvent(new Event('input', {bubbles: true})); }")
+            expect(slider.locator("~ output.valeur")).to_have_text("0,2")
+            phones[0].wait_for_timeout(1500)
+            expect(slider).to_have_value("0.2")
+            expect(phones[1].locator("#t-depistage [data-spec='depistage-0'] input[name=prevalence]")).to_have_value("0.005")
+            # A question step opens the question on every page; the facilitator can jump to any step.
+            boss.locator(".liste-etapes button[data-index='2']").click()
+            for phone in phones:
+                expect(phone.locator("#question")).to_contain_text("positif à tort", timeout=3_000)
+            boss.locator(".liste-etapes button[data-index='4']").click()
+            for phone in phones:
+                expect(phone.locator("#question")).to_be_hidden(timeout=3_000)
+                expect(phone.locator("#t-depistage [data-spec='depistage-1'] input[name=prevalence]")).to_have_value("0.3")
+                assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+        finally:
+            for ctx in contexts:
+                ctx.close()
