@@ -124,6 +124,11 @@ class Room:
             self.title, self.dashboards, charts.distribution_specs(),
             {**base_config, "api": "/animateur/api", "intervalle": POLL_MS_FACILITATOR},
             self.static_url, self.participant_url, self.code, qr, settings.places, self.programme).encode())
+        self.projection_html = Asset("projection.html", pages.projection_page(
+            self.title, self.dashboards, charts.distribution_specs(big=True),
+            {**base_config, "api": "/animateur/api", "intervalle": POLL_MS_FACILITATOR,
+             "simulateurs": f"{self.static_url}/simulateurs.json"},
+            self.static_url, self.participant_url, self.code, qr).encode())
         if self.programme is not None and self.step_index() is None:
             self.go_to_step(0)
         self.ready = True
@@ -209,6 +214,7 @@ class Room:
             NotFoundHandler,
             ParticipantApiHandler,
             ParticipantPageHandler,
+            ProjectionHandler,
             PublicStateHandler,
         )
 
@@ -221,6 +227,7 @@ class Room:
             (r"/salle/api/(etat|rejoindre|reponse|quitter)", ParticipantApiHandler, room),
             (r"/salle/static/[0-9a-f]+/(.*)", AssetHandler, room),
             (r"/animateur", FacilitatorPageHandler, room),
+            (r"/animateur/projection", ProjectionHandler, room),
             (r"/favicon\.ico", FaviconHandler, room),
             (r"/animateur/export\.csv", ExportHandler, room),
             (r"/animateur/api/(etat|ouvrir|devoiler|fermer|etape)", FacilitatorApiHandler, room),

@@ -230,6 +230,11 @@ class FacilitatorPageHandler(FacilitatorHandler):
         self.send_asset(self.room.facilitator_html)
 
 
+class ProjectionHandler(FacilitatorHandler):
+    def get(self) -> None:
+        self.send_asset(self.room.projection_html)
+
+
 class FacilitatorApiHandler(FacilitatorHandler):
     def get(self, action: str) -> None:
         if action != "etat":

@@ -106,6 +106,8 @@ def facilitator_page(title: str, dashboards: list[RoomDashboard], specs: dict[st
         + '<div class="carte"><h2>Participants connectés</h2>'
         + f'<p class="compteur">0 / {places}</p>'
         + '<p><a class="bouton secondaire" href="export.csv" download>Exporter les réponses (CSV, effectifs seulement)</a></p>'
+        + '<p><a class="bouton" href="/animateur/projection" target="_blank" rel="noopener">Vue à projeter</a> '
+        + '<a class="bouton secondaire" href="/animateur/rapport" target="_blank" rel="noopener">Rapport de séance</a></p>'
         + "</div></div>" + programme_panel(programme)
         + '<div class="carte"><h2>Question en cours</h2><p class="question-ouverte"></p>'
         + '<p class="reponses-info" role="status">Aucune question ouverte.</p>'
@@ -136,4 +138,30 @@ def join_page(static: str, error: str = "") -> str:
         + '<input id="code" name="code" autocomplete="off" autocapitalize="characters" maxlength="8" '
         + 'style="min-height:44px;font-size:1.3rem;width:8rem;text-transform:uppercase"> '
         + f'<button type="submit">Rejoindre</button></form>{alert}</div></main></body></html>'
+    )
+
+
+def projection_page(title: str, dashboards: list[RoomDashboard], specs: dict[str, Any], config: dict[str, Any],
+                    static: str, participant_url: str, code: str, qr_svg: str) -> str:
+    """What the facilitator projects: large type, high contrast; the step, its simulator, the live answers."""
+    boxes = "".join(
+        f'<div class="simulateur" data-spec="{d.name}-{k}" data-tableau="{d.name}" hidden></div>'
+        for d in dashboards for k, _ in enumerate(d.simulators)
+    )
+    return (
+        _head(f"Projection — {title}", static, ("vega.min.js", "projection.js"))
+        + '<body class="projection"><header><h1>' + escape(title) + "</h1>"
+        + '<button type="button" class="secondaire" data-action="qr" aria-expanded="false" aria-controls="rejoindre">'
+        + "Afficher le QR code</button></header><main>"
+        + '<section id="rejoindre" class="rejoindre" hidden><h2>Rejoindre la salle</h2>'
+        + f'<div class="qr" role="img" aria-label="QR code de l\'adresse des participants">{qr_svg}</div>'
+        + f'<p class="adresse">{escape(participant_url)}</p><p>Code : <span class="code">{escape(code)}</span></p></section>'
+        + '<section class="etape-projetee" aria-live="polite"><p class="numero"></p><h2 class="titre"></h2>'
+        + '<p class="consigne"></p></section>'
+        + f'<section class="simulateurs" aria-label="Simulateur">{boxes}</section>'
+        + '<section class="question-projetee" aria-live="polite" hidden><h2>Question</h2><p class="enonce"></p>'
+        + '<p class="reponses-info" role="status"></p><div class="graphique"></div>'
+        + '<div class="revelation" hidden><p class="reponse"></p><p class="explication"></p></div></section>'
+        + "</main>" + _json_script("salle-config", config) + _json_script("salle-specs", specs)
+        + "</body></html>"
     )
