@@ -216,6 +216,7 @@ class Room:
             ParticipantPageHandler,
             ProjectionHandler,
             PublicStateHandler,
+            ReportHandler,
         )
 
         room = {"room": self}
@@ -228,6 +229,7 @@ class Room:
             (r"/salle/static/[0-9a-f]+/(.*)", AssetHandler, room),
             (r"/animateur", FacilitatorPageHandler, room),
             (r"/animateur/projection", ProjectionHandler, room),
+            (r"/animateur/rapport(\.pdf)?", ReportHandler, room),
             (r"/favicon\.ico", FaviconHandler, room),
             (r"/animateur/export\.csv", ExportHandler, room),
             (r"/animateur/api/(etat|ouvrir|devoiler|fermer|etape)", FacilitatorApiHandler, room),

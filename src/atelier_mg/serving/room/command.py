@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import signal
 from pathlib import Path
 
 from ...core.errors import UserError
 from ..server import check_port
-from . import definition
+from . import definition, report
 from .app import Room, RoomSettings
 from .definition import RoomDefinitionError
 from .programme import ProgrammeError
@@ -48,6 +49,7 @@ def announce(room: Room) -> str:
         f"  Participants : {room.participant_url}   (ou code {room.code} sur {room.base_url}/)\n"
         f"  Animateur    : {room.facilitator_url}\n"
         f"  État         : {room.base_url}/salle/etat\n"
+        f"  Projection   : {room.base_url}/animateur/projection   Rapport : {room.base_url}/animateur/rapport\n"
         f"  Réponses     : {room.store.path} (reprendre après un arrêt : --seance {room.session_name})\n"
         "Arrêt : Ctrl+C."
     )
@@ -70,9 +72,16 @@ def serve_room(root: Path, dashboards: list[str], places: int, ip: str, port: in
     app = room.make_app()
     app.listen(port, address=ip, xheaders=False)
     print(announce(room), flush=True)
+    loop = tornado.ioloop.IOLoop.current()
+    # Stopped by Ctrl+C or by the system (SIGTERM): the session report is written before leaving.
+    signal.signal(signal.SIGTERM, lambda *_: loop.add_callback_from_signal(loop.stop))
     try:
-        tornado.ioloop.IOLoop.current().start()
+        loop.start()
     except (KeyboardInterrupt, asyncio.CancelledError):
         pass
     finally:
-        room.store.close()
+        try:
+            written = report.write_final(room)
+            print("Rapport de séance : " + ", ".join(str(p) for p in written), flush=True)
+        finally:
+            room.store.close()

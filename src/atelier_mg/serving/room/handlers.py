@@ -286,6 +286,29 @@ class FacilitatorApiHandler(FacilitatorHandler):
         self.send_json({"ok": True, "etape": room.step_state()})
 
 
+class ReportHandler(FacilitatorHandler):
+    """The session report: HTML page, or PDF printed by chromium (``/animateur/rapport.pdf``)."""
+
+    async def get(self, pdf: str) -> None:
+        from . import report
+
+        page = report.report_html(self.room)
+        if not pdf:
+            self.set_header("Content-Type", "text/html; charset=utf-8")
+            self.set_header("Cache-Control", "no-store")
+            self.finish(page)
+            return
+        try:
+            content = await report.print_pdf(page)
+        except RuntimeError as exc:
+            self.page(503, "Rapport en PDF indisponible", str(exc))
+            return
+        self.set_header("Content-Type", "application/pdf")
+        self.set_header("Cache-Control", "no-store")
+        self.set_header("Content-Disposition", f'attachment; filename="{self.room.session_name}-rapport.pdf"')
+        self.finish(content)
+
+
 class ExportHandler(FacilitatorHandler):
     def get(self) -> None:
         self.set_header("Content-Type", "text/csv; charset=utf-8")
