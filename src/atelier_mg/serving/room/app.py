@@ -28,7 +28,7 @@ import tornado.web
 
 from ...core.charts import FORMAT_LOCALE_FR, VENDOR_DIR
 from ..static import NoCacheStaticHandler, vendor_handlers
-from . import charts, definition, pages, programme
+from . import charts, definition, live, pages, programme
 from .store import RoomStore
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -131,6 +131,7 @@ class Room:
             self.static_url, self.participant_url, self.code, qr).encode())
         if self.programme is not None and self.step_index() is None:
             self.go_to_step(0)
+        self.voila = None  # the facilitator's Voilà application, once the HTTP application is made
         self.ready = True
 
     def _meta(self, key: str, make) -> str:
@@ -240,7 +241,9 @@ class Room:
                 (r"/livre", tornado.web.RedirectHandler, {"url": "/livre/"}),
                 (r"/livre/(.*)", NoCacheStaticHandler, {"path": str(book), "default_filename": "index.html"}),
             ]
+        # The full Voilà dashboards, for the facilitator only (token cookie), on the same port.
+        live_handlers, voila_settings = live.voila_parts(self, self.settings.dashboards_dir)
         return tornado.web.Application(
-            handlers, cookie_secret=self.cookie_secret, xsrf_cookies=True, default_handler_class=NotFoundHandler,
-            default_handler_args=room,
+            handlers + live_handlers, **{**voila_settings, "cookie_secret": self.cookie_secret, "xsrf_cookies": True,
+                                         "default_handler_class": NotFoundHandler, "default_handler_args": room},
         )

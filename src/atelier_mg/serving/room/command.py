@@ -85,3 +85,5 @@ def serve_room(root: Path, dashboards: list[str], places: int, ip: str, port: in
             print("Rapport de séance : " + ", ".join(str(p) for p in written), flush=True)
         finally:
             room.store.close()
+            if room.voila is not None:
+                room.voila.stop()  # the facilitator's kernel and Voilà's connection files

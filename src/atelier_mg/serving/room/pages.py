@@ -81,6 +81,14 @@ def programme_panel(programme: Programme | None) -> str:
     )
 
 
+def live_panel(dashboards: list[RoomDashboard]) -> str:
+    """Links to the full Voilà dashboards (one kernel, for the facilitator only)."""
+    links = "".join(f'<li><a href="/animateur/voila/voila/render/{d.name}.ipynb" target="_blank" rel="noopener">'
+                    f"{escape(d.title)}</a></li>" for d in dashboards)
+    return ('<div class="carte"><h2>Tableaux de bord complets (Voilà)</h2><p>Pour l\'animateur seul : un noyau '
+            f"Python sur cet ordinateur (ouvrir un tableau de bord ferme le précédent).</p><ul>{links}</ul></div>")
+
+
 def facilitator_page(title: str, dashboards: list[RoomDashboard], specs: dict[str, Any], config: dict[str, Any],
                      static: str, participant_url: str, code: str, qr_svg: str, places: int,
                      programme: Programme | None = None) -> str:
@@ -108,7 +116,7 @@ def facilitator_page(title: str, dashboards: list[RoomDashboard], specs: dict[st
         + '<p><a class="bouton secondaire" href="export.csv" download>Exporter les réponses (CSV, effectifs seulement)</a></p>'
         + '<p><a class="bouton" href="/animateur/projection" target="_blank" rel="noopener">Vue à projeter</a> '
         + '<a class="bouton secondaire" href="/animateur/rapport" target="_blank" rel="noopener">Rapport de séance</a></p>'
-        + "</div></div>" + programme_panel(programme)
+        + "</div></div>" + programme_panel(programme) + live_panel(dashboards)
         + '<div class="carte"><h2>Question en cours</h2><p class="question-ouverte"></p>'
         + '<p class="reponses-info" role="status">Aucune question ouverte.</p>'
         + '<div class="graphique" aria-live="polite"></div><p class="reponse-attendue"></p>'
