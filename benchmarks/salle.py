@@ -11,7 +11,14 @@ Also printed: failures, peak memory and CPU time of the server and its kernels, 
 slider → update times (median and p95 over 30 moves): the chart for the room, the table for stock Voilà,
 whose chart cannot render offline (no route for the vendored Vega files).
 
+With ``--programme seances/depistage.yaml`` the room runs a session programme: a facilitator (token cookie)
+moves to the next step every ``--changement`` seconds (20 by default) while the participants arrive, and
+every participant, once its page is usable, follows the steps as its page does (long polling of
+``/salle/api/etat?version=N``): the time from the facilitator's click to each participant seeing the new
+step is measured (p50, p95, max over all participants and all changes).
+
 Usage : .venv/bin/python benchmarks/salle.py [--participants 1 10 30 100] [--sans-voila]
+        [--programme seances/depistage.yaml] [--changement 20]
 """
 
 from __future__ import annotations
@@ -67,11 +74,13 @@ def wait_http(url: str, proc: subprocess.Popen, timeout: float = 120) -> None:
 class Server:
     """A server process and its children (kernels), with memory sampling."""
 
-    def __init__(self, kind: str, places: int, workdir: Path):
+    def __init__(self, kind: str, places: int, workdir: Path, programme: str | None = None):
         self.kind, self.port = kind, free_port()
         self.base = f"http://127.0.0.1:{self.port}"
+        self.programme = programme if kind == "salle" else None
         if kind == "salle":
-            self.cmd = [str(BIN / "atelier"), "salle", "ecologie", "--ip", "127.0.0.1", "--port", str(self.port),
+            room = ["--programme", programme] if programme else ["ecologie"]
+            self.cmd = [str(BIN / "atelier"), "salle", *room, "--ip", "127.0.0.1", "--port", str(self.port),
                         "--places", str(places), "--seance", f"mesure-{uuid.uuid4().hex[:8]}",
                         "--dossier-seances", str(workdir)]
             self.ready = f"{self.base}/salle/etat"
@@ -88,7 +97,9 @@ class Server:
         wait_http(self.ready, self.proc)
         if self.kind == "salle":
             self.log.seek(0)
-            self.url = re.search(rb"Participants : (\S+)", self.log.read()).group(1).decode()
+            text = self.log.read()
+            self.url = re.search(rb"Participants : (\S+)", text).group(1).decode()
+            self.facilitator_url = re.search(rb"Animateur    : (\S+)", text).group(1).decode()
         else:
             self.url = f"{self.base}/"
         self.ps = psutil.Process(self.proc.pid)
@@ -142,7 +153,17 @@ class Server:
 
 # -- protocol-level participants ---------------------------------------------------------------------
 
-async def room_participant(server: Server) -> float:
+class Steps:
+    """The facilitator's step changes (index → time of the click) and what the participants saw."""
+
+    def __init__(self) -> None:
+        self.changed: dict[int, float] = {}
+        self.delays: list[float] = []
+        self.missed = 0
+        self.until = float("inf")
+
+
+async def room_participant(server: Server, steps: Steps | None = None) -> float:
     client = AsyncHTTPClient(force_instance=True, max_clients=8)
     t0 = time.perf_counter()
     try:
@@ -150,11 +171,53 @@ async def room_participant(server: Server) -> float:
                                               request_timeout=TIMEOUT))
         cookies = "; ".join(c.split(";", 1)[0] for c in page.headers.get_list("Set-Cookie"))
         html = page.body.decode()
-        assets = re.findall(r'(?:src|href)="(/salle/static/[^"]+)"', html)
+        assets = sorted(set(re.findall(r'(/salle/static/[0-9a-f]+/[^"\s]+)', html)))  # scripts, style, simulators
         await asyncio.gather(*(client.fetch(HTTPRequest(server.base + a, headers={"Accept-Encoding": "gzip", "Cookie": cookies},
                                                          request_timeout=TIMEOUT)) for a in assets))
-        await client.fetch(HTTPRequest(server.base + "/salle/api/etat", headers={"Cookie": cookies}, request_timeout=TIMEOUT))
-        return time.perf_counter() - t0
+        state = await client.fetch(HTTPRequest(server.base + "/salle/api/etat", headers={"Cookie": cookies},
+                                               request_timeout=TIMEOUT))
+        usable = time.perf_counter() - t0
+        if steps is not None:
+            await follow(client, server, cookies, json.loads(state.body), steps)
+        return usable
+    finally:
+        client.close()
+
+
+async def follow(client: AsyncHTTPClient, server: Server, cookies: str, state: dict, steps: Steps) -> None:
+    """Follow the steps as the participant's page does, until the end of the measure."""
+    shown = state["etape"]["index"] if state.get("etape") else None
+    version = state.get("version")
+    while time.perf_counter() < steps.until:
+        reply = await client.fetch(HTTPRequest(f"{server.base}/salle/api/etat?version={version}",
+                                               headers={"Cookie": cookies}, request_timeout=TIMEOUT))
+        seen = time.perf_counter()
+        state = json.loads(reply.body)
+        version = state.get("version")
+        index = state["etape"]["index"] if state.get("etape") else None
+        if index != shown and index in steps.changed:
+            steps.delays.append(seen - steps.changed[index])
+        shown = index
+
+
+async def facilitator(server: Server, steps: Steps, every: float, duration: float) -> None:
+    """Log in with the token, then « Étape suivante » every ``every`` seconds for ``duration`` seconds."""
+    client = AsyncHTTPClient(force_instance=True)
+    try:
+        login = await client.fetch(server.facilitator_url, follow_redirects=False, raise_error=False)
+        jar = {c.split("=", 1)[0]: c.split(";", 1)[0].split("=", 1)[1] for c in login.headers.get_list("Set-Cookie")}
+        page = await client.fetch(HTTPRequest(f"{server.base}/animateur", headers={
+            "Cookie": "; ".join(f"{k}={v}" for k, v in jar.items())}))
+        jar.update({c.split("=", 1)[0]: c.split(";", 1)[0].split("=", 1)[1] for c in page.headers.get_list("Set-Cookie")})
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in jar.items()), "X-XSRFToken": jar["_xsrf"],
+                   "Content-Type": "application/json"}
+        index, end = 0, time.perf_counter() + duration
+        while time.perf_counter() + every <= end:
+            await asyncio.sleep(every)
+            index += 1
+            steps.changed[index] = time.perf_counter()
+            await client.fetch(HTTPRequest(f"{server.base}/animateur/api/etape", method="POST", headers=headers,
+                                           body=json.dumps({"index": index})))
     finally:
         client.close()
 
@@ -197,17 +260,23 @@ async def voila_participant(server: Server) -> float:
         client.close()
 
 
-async def crowd(server: Server, n: int, window: float) -> tuple[list[float], int]:
+async def crowd(server: Server, n: int, window: float, steps: Steps | None = None,
+                every: float = 20) -> tuple[list[float], int]:
     participant = room_participant if server.kind == "salle" else voila_participant
 
     async def one(i: int):
         await asyncio.sleep(window * i / max(n - 1, 1) if n > 1 else 0)
         try:
-            return await participant(server)
+            return await (participant(server, steps) if steps is not None else participant(server))
         except Exception:  # noqa: BLE001 (every failure is counted, whatever it is)
             return None
 
-    results = await asyncio.gather(*(one(i) for i in range(n)))
+    tasks = [one(i) for i in range(n)]
+    if steps is not None:  # the facilitator moves on every ``every`` seconds while the room fills, and a bit after
+        duration = window + every + 1
+        steps.until = time.perf_counter() + duration
+        tasks.append(facilitator(server, steps, every, duration))
+    results = (await asyncio.gather(*tasks))[:n]
     times = [r for r in results if r is not None]
     return times, n - len(times)
 
@@ -282,16 +351,21 @@ def quantile(values: list[float], q: float) -> float:
     return values[min(len(values) - 1, round(q * (len(values) - 1)))]
 
 
-def run(kind: str, n: int, workdir: Path) -> dict:
-    with Server(kind, n + 5, workdir) as server:
+def run(kind: str, n: int, workdir: Path, programme: str | None = None, every: float = 20) -> dict:
+    with Server(kind, n + 5, workdir, programme) as server:
         lone = asyncio.run(crowd(server, 1, 0))[0]
         tti, updates = browser_measures(server)
         calibration = max(0.0, tti - (lone[0] if lone else 0.0))
-        times, failures = asyncio.run(crowd(server, n, WINDOWS.get(n, n)))
+        steps = Steps() if server.programme else None
+        times, failures = asyncio.run(crowd(server, n, WINDOWS.get(n, n), steps, every))
         cpu = server.cpu() - server.cpu_start
         peak = server.peak
     calibrated = [t + calibration for t in times]
-    return {"kind": kind, "n": n, "p50": quantile(calibrated, 0.5), "p95": quantile(calibrated, 0.95),
+    delays = steps.delays if steps else []
+    return {"kind": kind, "n": n, "step_p50": quantile(delays, 0.5), "step_p95": quantile(delays, 0.95),
+            "step_max": max(delays) if delays else float("nan"), "step_seen": len(delays),
+            "steps": len(steps.changed) if steps else 0,
+            "p50": quantile(calibrated, 0.5), "p95": quantile(calibrated, 0.95),
             "max": max(calibrated) if calibrated else float("nan"), "failures": failures, "peak_gib": peak / 2**30,
             "cpu_s": cpu, "browser_tti": tti, "calibration": calibration,
             "slider_p50": statistics.median(updates), "slider_p95": quantile(updates, 0.95)}
@@ -301,13 +375,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--participants", type=int, nargs="+", default=[1, 10, 30, 100])
     parser.add_argument("--sans-voila", action="store_true", help="ne mesurer que « atelier salle »")
+    parser.add_argument("--programme", default=None, help="programme de séance (par exemple : seances/depistage.yaml)")
+    parser.add_argument("--changement", type=float, default=20, help="secondes entre deux changements d'étape")
     args = parser.parse_args()
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for n in args.participants:
             for kind in ("salle",) if args.sans_voila else ("salle", "voila"):
                 print(f"… {kind}, {n} participant(s) sur {WINDOWS.get(n, n)} s", flush=True)
-                rows.append(run(kind, n, Path(tmp)))
+                rows.append(run(kind, n, Path(tmp), args.programme, args.changement))
     print("\nTemps jusqu'au premier réglage utilisable (protocole + calibrage navigateur), en secondes")
     print(f"{'serveur':8} {'N':>4} {'p50':>7} {'p95':>7} {'max':>7} {'échecs':>7} {'mémoire':>9} {'CPU':>8} "
           f"{'nav. seul':>9} {'curseur p50':>11} {'p95':>6}")
@@ -315,6 +391,12 @@ def main() -> None:
         print(f"{r['kind']:8} {r['n']:>4} {r['p50']:>7.2f} {r['p95']:>7.2f} {r['max']:>7.2f} {r['failures']:>7} "
               f"{r['peak_gib']:>7.2f} Gi {r['cpu_s']:>7.1f}s {r['browser_tti']:>8.2f}s {r['slider_p50'] * 1000:>9.0f} ms "
               f"{r['slider_p95'] * 1000:>4.0f} ms")
+    if args.programme:
+        print(f"\nChangement d'étape (toutes les {args.changement:g} s) → vu par chaque participant, en secondes")
+        for r in rows:
+            if r["kind"] == "salle":
+                print(f"N = {r['n']:>3} : {r['steps']} changements, {r['step_seen']} vus ; p50 {r['step_p50']:.3f}, "
+                      f"p95 {r['step_p95']:.3f}, max {r['step_max']:.3f}")
     if not args.sans_voila:
         print("\nRapports Voilà / atelier salle (même exécution)")
         by = {(r["kind"], r["n"]): r for r in rows}

@@ -37,8 +37,11 @@ def parser() -> argparse.ArgumentParser:
     p_serve.add_argument("--sans-construction", action="store_true", help="ne pas reconstruire le livre")
 
     p_salle = sub.add_parser("salle", help="animer une séance de DPC : une salle de participants sur le réseau local")
-    p_salle.add_argument("tableaux", nargs="+", metavar="tableau",
+    p_salle.add_argument("tableaux", nargs="*", metavar="tableau",
                          help="tableaux de bord de la séance (par exemple : ecologie tester_ou_traiter)")
+    p_salle.add_argument("--liste", action="store_true", help="lister les tableaux de bord qu'une salle peut servir")
+    p_salle.add_argument("--programme", type=Path, default=None,
+                         help="programme de la séance, étape par étape (par exemple : seances/antibiotiques.yaml)")
     p_salle.add_argument("--places", type=int, default=30, help="nombre de participants au plus (par défaut 30)")
     p_salle.add_argument("--ip", default="0.0.0.0",
                          help="adresse d'écoute (par défaut 0.0.0.0 : tout le réseau local ; 127.0.0.1 pour essayer seul)")
@@ -130,10 +133,13 @@ def main(argv: list[str] | None = None) -> int:
 
             serve(root, args.ip, args.port, rebuild=not args.sans_construction)
         elif args.commande == "salle":
-            from .serving.room.command import serve_room
+            from .serving.room.command import list_rooms, serve_room
 
+            if args.liste:
+                print(list_rooms(root))
+                return 0
             serve_room(root, args.tableaux, args.places, args.ip, args.port, args.seance, args.adresse_publique,
-                       args.dossier_seances)
+                       args.dossier_seances, programme=args.programme)
         elif args.commande == "correction":
             from .grading import command
 

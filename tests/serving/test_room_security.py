@@ -139,6 +139,8 @@ def participant_kernels() -> dict[int, Path]:
 
 @pytest.mark.slow
 def test_two_participants_never_see_each_others_data(browser, server, tmp_path):
+    """Served to a room, the patientèle dashboard accepts no file (health data stay on the GP's computer);
+    two participants each draw their own fictitious patientèle, in their own kernel and folder."""
     before = set(participant_kernels())
     served = sorted(p.name for p in (ROOT / "dashboards").iterdir())
     contexts = [browser.new_context(viewport={"width": 1280, "height": 1000}, locale="fr-FR") for _ in range(2)]
@@ -148,19 +150,16 @@ def test_two_participants_never_see_each_others_data(browser, server, tmp_path):
             pg.goto(f"{server}/voila/render/patientele.ipynb", wait_until="commit")  # stalls: bounded, then reloaded
         for pg in pages:
             expect(pg.locator(".atelier-synthese")).to_contain_text("patientèle fictive de 1000 patients", timeout=90_000)
+            expect(pg.locator(".atelier-sans-fichiers")).to_contain_text("il ne reçoit aucun fichier")
+            assert pg.locator("input[type=file]").count() == 0
+            assert pg.locator(".atelier-charger, .atelier-fichier-patients, .atelier-fichier-actes").count() == 0
         a, b = pages
-        # On the shared server nobody can upload health data: the file inputs and the button are disabled.
-        for selector in (".atelier-fichier-patients", ".atelier-fichier-actes", ".atelier-charger"):
-            expect(a.locator(selector)).to_be_disabled()
-        expect(a.locator(".atelier-avertissement")).to_contain_text("le chargement de vos propres fichiers y est désactivé")
-        # Participant A draws a fictitious patientèle of 40 patients; participant B only looks.
-        field = a.locator(".atelier-effectif input")
-        field.fill("40")
-        field.press("Tab")
-        a.locator(".atelier-generer").click()
+        size = a.locator(".widget-text input, .widget-inline-hbox input").first
+        size.fill("40")
+        a.locator("button", has_text="Générer une patientèle fictive").click()
         expect(a.locator(".atelier-synthese")).to_contain_text("patientèle fictive de 40 patients", timeout=30_000)
         b.wait_for_timeout(1000)
-        assert "40 patients" not in b.locator(".atelier-synthese").inner_text()
+        expect(b.locator(".atelier-synthese")).to_contain_text("patientèle fictive de 1000 patients")
         expect(b.locator(".atelier-synthese")).to_contain_text("1\u202f000 patients")
 
         mine = {pid: cwd for pid, cwd in participant_kernels().items() if pid not in before}
@@ -169,10 +168,27 @@ def test_two_participants_never_see_each_others_data(browser, server, tmp_path):
         assert len(folders) == len(mine)  # one folder per kernel
         for folder in folders:
             assert folder.is_dir() and not folder.is_relative_to(ROOT)
-            assert not any(folder.iterdir()), list(folder.iterdir())  # uploads stay in memory
+            assert not any(folder.iterdir()), list(folder.iterdir())  # nothing written by the dashboard
     finally:
         for ctx in contexts:
             ctx.close()
     assert sorted(p.name for p in (ROOT / "dashboards").iterdir()) == served
     assert not list(ROOT.glob("*.csv"))
 
+
+def test_the_patientele_dashboard_offers_uploads_only_in_ones_own_jupyterlab(monkeypatch):
+    import ipywidgets as w
+
+    from atelier_mg.core import privacy
+    from atelier_mg.topics.patientele import dashboard
+
+    def uploads(widget) -> int:
+        children = getattr(widget, "children", ())
+        return isinstance(widget, w.FileUpload) + sum(uploads(c) for c in children)
+
+    monkeypatch.delenv(privacy.SERVED_TO_OTHERS_ENV, raising=False)
+    assert uploads(dashboard.dashboard()) == 2
+    monkeypatch.setenv(privacy.SERVED_TO_OTHERS_ENV, "1")
+    served = dashboard.dashboard()
+    assert uploads(served) == 0
+    assert any("il ne reçoit aucun fichier" in str(getattr(c, "value", "")) for c in served.children)

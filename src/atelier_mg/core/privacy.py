@@ -11,14 +11,6 @@ import os
 import re
 from dataclasses import dataclass
 
-# Set by Atelier MG's server (serving/kernels.py) in every kernel it starts: a room, the served book.
-SHARED_SERVER_ENV = "ATELIER_SERVEUR_PARTAGE"
-
-
-def on_shared_server() -> bool:
-    """True in a kernel started by Atelier MG's server: a file uploaded there leaves the user's computer."""
-    return os.environ.get(SHARED_SERVER_ENV) == "1"
-
 _MONTHS = (
     "janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|"
     "septembre|octobre|novembre|décembre|decembre"
@@ -109,3 +101,13 @@ def explain(findings: list[Finding]) -> str:
         "écrire de nom de patient (ce repérage ne peut pas les détecter) ; préférez l'âge, "
         "le sexe et le contexte (« femme de 54 ans, agricultrice »)."
     )
+
+
+# Set by the servers that serve dashboards to other people (« atelier serve », « atelier salle ») in the
+# environment of every kernel they start: a dashboard then accepts no file of personal data.
+SERVED_TO_OTHERS_ENV = "ATELIER_MG_SERVI_A_UNE_SALLE"
+
+
+def served_to_others() -> bool:
+    """True in a kernel started by a server shared with other people (not in one's own JupyterLab)."""
+    return os.environ.get(SERVED_TO_OTHERS_ENV) == "1"

@@ -4,6 +4,8 @@ Voilà starts every kernel in the notebook's folder, so every participant of a r
 one working folder (and any file a dashboard writes). Here each kernel gets a fresh folder
 (its working directory and ``TMPDIR``) under the server's own temporary root; the folder is
 deleted when the kernel stops (page closed, culled, server stopped), the root when the server exits.
+Every such kernel is marked as served to others (:func:`atelier_mg.core.privacy.served_to_others`): the
+patientèle dashboard then offers no upload of patients' files to the organiser's server.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from pathlib import Path
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 from traitlets import Unicode
 
-from ..core.privacy import SHARED_SERVER_ENV
+from ..core.privacy import SERVED_TO_OTHERS_ENV
 
 
 class ParticipantKernelManager(AsyncMappingKernelManager):
@@ -44,7 +46,7 @@ class ParticipantKernelManager(AsyncMappingKernelManager):
         workdir = Path(tempfile.mkdtemp(prefix="participant-", dir=self.workdirs_root))
         env = dict(kwargs.pop("env", None) or os.environ)
         env["TMPDIR"] = str(workdir)
-        env[SHARED_SERVER_ENV] = "1"  # dashboards refuse personal health data here (topics/patientele)
+        env[SERVED_TO_OTHERS_ENV] = "1"  # dashboards served to others accept no file of personal data
         kwargs["cwd"] = str(workdir)  # ``path`` (the notebook's folder) is deliberately not used
         try:
             kernel_id = await super().start_kernel(kernel_id=kernel_id, env=env, **kwargs)

@@ -47,10 +47,10 @@ class Client:
 
 
 class RoomProcess:
-    def __init__(self, tmp: Path, session: str, places: int = PLACES):
+    def __init__(self, tmp: Path, session: str, places: int = PLACES, room: tuple[str, ...] = ("ecologie", "tester_ou_traiter")):
         self.port = free_port()
         self.log = tmp / f"{session}.log"
-        self.args = [str(BIN / "atelier"), "salle", "ecologie", "tester_ou_traiter", "--ip", "127.0.0.1",
+        self.args = [str(BIN / "atelier"), "salle", *room, "--ip", "127.0.0.1",
                      "--port", str(self.port), "--places", str(places), "--seance", session,
                      "--dossier-seances", str(tmp / "seances")]
         self.base = f"http://127.0.0.1:{self.port}"

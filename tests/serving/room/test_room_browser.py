@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from conftest import NNBSP
 from playwright.sync_api import expect
@@ -55,9 +57,16 @@ def test_participants_answer_and_the_facilitator_screen_follows_live(room, conte
     # The simulator is the book's: moving the population recomputes the chart in the page, without a server.
     svg = phones[0].locator("#t-ecologie .simulateur svg")
     expect(svg).to_contain_text(f"14{NNBSP}100 consultent un médecin généraliste")
+    # Slider values are written in French (« 60 000 », not « 60000 »); Vega's own text is hidden.
+    shown = phones[0].locator("#t-ecologie input[name=population] ~ output.valeur")
+    expect(shown).to_have_text(f"60{NNBSP}000")
+    expect(phones[0].locator("#t-ecologie input[name=population] + span")).to_be_hidden()
     phones[0].locator("#t-ecologie input[name=population]").evaluate(
         "el => { el.value = '120000'; el.dispatchEvent(new Event('input', {bubbles: true})); }")
     expect(svg).to_contain_text(f"28{NNBSP}200 consultent un médecin généraliste")
+    expect(shown).to_have_text(f"120{NNBSP}000")
+    visible = phones[0].locator(".vega-bind:visible").all_inner_texts()
+    assert visible and not [t for t in visible if re.search(r"\d{5}", t)], visible
 
     boss.locator("li[data-cle='ecologie:lombalgie'] button[data-action=ouvrir]").click()
     for i, phone in enumerate(phones):

@@ -219,30 +219,3 @@ def test_indicator_chart_does_not_rely_on_colour_alone():
     assert spec["encoding"]["strokeDash"]["field"] == spec["encoding"]["color"]["field"] == "Statut"
     dashes = spec["encoding"]["strokeDash"]["scale"]["range"]
     assert len({tuple(d) for d in dashes}) == 3 and "pointillés" in spec["description"]
-
-
-def test_on_a_shared_server_the_dashboard_refuses_personal_files(monkeypatch):
-    # A room or the served book: the kernel is started by our server, which sets the variable.
-    from atelier_mg.core import privacy
-    from atelier_mg.topics.patientele import dashboard as patientele_ui
-
-    def widgets(ui):
-        return [c for box in ui.children for c in (getattr(box, "children", None) or [box])]
-
-    monkeypatch.delenv(privacy.SHARED_SERVER_ENV, raising=False)
-    local = widgets(patientele_ui.dashboard())
-    load = next(w for w in local if "atelier-charger" in w._dom_classes)
-    assert not load.disabled
-    assert not any("serveur partagé" in w.value for w in local if isinstance(getattr(w, "value", None), str))
-
-    monkeypatch.setenv(privacy.SHARED_SERVER_ENV, "1")
-    shared = widgets(patientele_ui.dashboard())
-    uploads = [w for w in shared if {"atelier-fichier-patients", "atelier-fichier-actes", "atelier-charger"}
-               & set(w._dom_classes)]
-    assert len(uploads) == 3 and all(w.disabled for w in uploads)
-    assert any("serveur partagé" in w.value for w in shared if isinstance(getattr(w, "value", None), str))
-    message = next(w for w in shared if "atelier-message" in w._dom_classes)
-    next(w for w in uploads if "atelier-charger" in w._dom_classes).click()  # even if the button were enabled
-    assert "désactivé" in message.value
-    synthesis = next(w for w in shared if "atelier-synthese" in w._dom_classes)
-    assert "patientèle fictive" in synthesis.value  # the fictitious patientèle still works

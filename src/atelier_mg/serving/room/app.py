@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import json
 import mimetypes
 import re
 import secrets
@@ -22,11 +23,12 @@ from pathlib import Path
 from typing import Any
 
 import segno
+import tornado.locks
 import tornado.web
 
 from ...core.charts import FORMAT_LOCALE_FR, VENDOR_DIR
 from ..static import NoCacheStaticHandler, vendor_handlers
-from . import charts, definition, pages
+from . import charts, definition, live, pages, programme
 from .store import RoomStore
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -46,6 +48,7 @@ class RoomSettings:
     session: str | None = None
     public_host: str | None = None
     book_dir: Path | None = None
+    programme: Path | None = None
 
 
 class Asset:
@@ -76,8 +79,16 @@ class Room:
         if not 1 <= settings.places <= 500:
             raise definition.RoomDefinitionError("Le nombre de places doit être compris entre 1 et 500.")
         self.settings = settings
-        self.dashboards = [definition.load(name, settings.dashboards_dir) for name in settings.dashboards]
-        self.title = " · ".join(d.title for d in self.dashboards)
+        self.programme = programme.load(settings.programme, settings.dashboards_dir) if settings.programme else None
+        names = list(dict.fromkeys((self.programme.dashboards if self.programme else []) + list(settings.dashboards)))
+        if not names:
+            raise definition.RoomDefinitionError(
+                "Nommez au moins un tableau de bord ou un programme (--programme seances/<nom>.yaml). "
+                f"Tableaux de bord disponibles pour une salle : {', '.join(definition.available(settings.dashboards_dir))}.")
+        self.dashboards = [definition.load(name, settings.dashboards_dir) for name in names]
+        self.title = self.programme.title if self.programme else " · ".join(d.title for d in self.dashboards)
+        self.version = 1  # grows at each change the participants must see (step, question, answer revealed)
+        self.changed = tornado.locks.Condition()
         name = settings.session or time.strftime("seance-%Y-%m-%d-%H%M")
         if not re.fullmatch(r"[\w.-]{1,80}", name):
             raise definition.RoomDefinitionError(f"Nom de séance invalide : « {name} » (lettres, chiffres, « - », « _ »).")
@@ -90,26 +101,37 @@ class Room:
         self.base_url = f"http://{host}:{settings.port}"
         self.participant_url = f"{self.base_url}/s/{self.code}"
         self.facilitator_url = f"{self.base_url}/animateur?jeton={self.token}"
-        self.assets = self._assets()
-        version = hashlib.sha256(b"".join(a.content for a in self.assets.values())).hexdigest()[:12]
-        self.static_url = f"/salle/static/{version}"
         specs = {}
         for d in self.dashboards:
             for k, sim in enumerate(d.simulators):
                 specs[f"{d.name}-{k}"] = charts.to_vega(sim.spec())
                 if sim.narrow:
                     specs[f"{d.name}-{k}-etroit"] = charts.to_vega(sim.spec(narrow=True))
+        self.assets = self._assets()
+        # The simulators' Vega specs: one cached file, shared by every participant (the page stays small).
+        self.assets["simulateurs.json"] = Asset("simulateurs.json", json.dumps(specs, ensure_ascii=False).encode())
+        version = hashlib.sha256(b"".join(a.content for a in self.assets.values())).hexdigest()[:12]
+        self.static_url = f"/salle/static/{version}"
         book = "/livre/"
         base_config = {"locale": FORMAT_LOCALE_FR}
         self.participant_html = Asset("page.html", pages.participant_page(
-            self.title, self.dashboards, specs, {**base_config, "api": "/salle/api", "intervalle": POLL_MS_PARTICIPANT},
+            self.title, self.dashboards, {**base_config, "api": "/salle/api", "intervalle": POLL_MS_PARTICIPANT,
+                                          "simulateurs": f"{self.static_url}/simulateurs.json"},
             self.static_url, book).encode())
         qr = segno.make(self.participant_url, error="m").svg_inline(scale=6, border=2, omitsize=True,
                                                                    title="Adresse des participants")
         self.facilitator_html = Asset("animateur.html", pages.facilitator_page(
             self.title, self.dashboards, charts.distribution_specs(),
             {**base_config, "api": "/animateur/api", "intervalle": POLL_MS_FACILITATOR},
-            self.static_url, self.participant_url, self.code, qr, settings.places).encode())
+            self.static_url, self.participant_url, self.code, qr, settings.places, self.programme).encode())
+        self.projection_html = Asset("projection.html", pages.projection_page(
+            self.title, self.dashboards, charts.distribution_specs(big=True),
+            {**base_config, "api": "/animateur/api", "intervalle": POLL_MS_FACILITATOR,
+             "simulateurs": f"{self.static_url}/simulateurs.json"},
+            self.static_url, self.participant_url, self.code, qr).encode())
+        if self.programme is not None and self.step_index() is None:
+            self.go_to_step(0)
+        self.voila = None  # the facilitator's Voilà application, once the HTTP application is made
         self.ready = True
 
     def _meta(self, key: str, make) -> str:
@@ -146,8 +168,41 @@ class Room:
         return {
             "pret": self.ready, "places": self.settings.places, "participants": self.store.active(),
             "participants_vus": self.store.seen(), "tableaux": [d.name for d in self.dashboards],
-            "question": self.question_state(),
+            "question": self.question_state(), "etape": self.step_state(), "version": self.version,
         }
+
+    # -- programme -----------------------------------------------------------------------------
+
+    def step_index(self) -> int | None:
+        if self.programme is None:
+            return None
+        row = self.store.db.execute("SELECT value FROM meta WHERE key = 'etape'").fetchone()
+        return int(row[0]) if row else None
+
+    def step_state(self) -> dict[str, Any] | None:
+        index = self.step_index()
+        if index is None:
+            return None
+        steps = self.programme.steps
+        return steps[index].public(index, len(steps), {d.name: d for d in self.dashboards})
+
+    def go_to_step(self, index: int) -> None:
+        """Show step ``index`` to everyone: a question step opens its question, the others close it."""
+        steps = self.programme.steps
+        index = max(0, min(index, len(steps) - 1))
+        step = steps[index]
+        self.store.set_step(index, time.time())
+        if step.kind == "question":
+            if self.store.current() != (step.dashboard, step.question):
+                self.store.open_question(step.dashboard, step.question)
+        else:
+            self.store.close_question()
+        self.notify()
+
+    def notify(self) -> None:
+        """Wake the participants' pages that wait for a change."""
+        self.version += 1
+        self.changed.notify_all()
 
     def make_app(self) -> tornado.web.Application:
         from .handlers import (
@@ -160,7 +215,9 @@ class Room:
             NotFoundHandler,
             ParticipantApiHandler,
             ParticipantPageHandler,
+            ProjectionHandler,
             PublicStateHandler,
+            ReportHandler,
         )
 
         room = {"room": self}
@@ -172,9 +229,11 @@ class Room:
             (r"/salle/api/(etat|rejoindre|reponse|quitter)", ParticipantApiHandler, room),
             (r"/salle/static/[0-9a-f]+/(.*)", AssetHandler, room),
             (r"/animateur", FacilitatorPageHandler, room),
+            (r"/animateur/projection", ProjectionHandler, room),
+            (r"/animateur/rapport(\.pdf)?", ReportHandler, room),
             (r"/favicon\.ico", FaviconHandler, room),
             (r"/animateur/export\.csv", ExportHandler, room),
-            (r"/animateur/api/(etat|ouvrir|devoiler|fermer)", FacilitatorApiHandler, room),
+            (r"/animateur/api/(etat|ouvrir|devoiler|fermer|etape)", FacilitatorApiHandler, room),
         ]
         book = self.settings.book_dir
         if book is not None and (book / "index.html").is_file():
@@ -182,7 +241,9 @@ class Room:
                 (r"/livre", tornado.web.RedirectHandler, {"url": "/livre/"}),
                 (r"/livre/(.*)", NoCacheStaticHandler, {"path": str(book), "default_filename": "index.html"}),
             ]
+        # The full Voilà dashboards, for the facilitator only (token cookie), on the same port.
+        live_handlers, voila_settings = live.voila_parts(self, self.settings.dashboards_dir)
         return tornado.web.Application(
-            handlers, cookie_secret=self.cookie_secret, xsrf_cookies=True, default_handler_class=NotFoundHandler,
-            default_handler_args=room,
+            handlers + live_handlers, **{**voila_settings, "cookie_secret": self.cookie_secret, "xsrf_cookies": True,
+                                         "default_handler_class": NotFoundHandler, "default_handler_args": room},
         )

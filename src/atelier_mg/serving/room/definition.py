@@ -117,12 +117,66 @@ class Simulator:
     call: str  # "package.module:function"
     parameters: dict[str, Any] = field(default_factory=dict)
     narrow: dict[str, Any] = field(default_factory=dict)  # overrides for phones (``parametres_ecran_etroit``)
+    _specs: dict[bool, dict[str, Any]] = field(default_factory=dict, compare=False, repr=False)
 
     def spec(self, narrow: bool = False) -> dict[str, Any]:
-        """The Vega-Lite spec of the simulator, as the book shows it (computed in the page)."""
-        module, _, name = self.call.partition(":")
-        function = getattr(importlib.import_module(module), name)
-        return function(**{**self.parameters, **(self.narrow if narrow else {})}).to_dict()
+        """The Vega-Lite spec of the simulator, as the book shows it (computed in the page).
+
+        A parameter written ``{appel: module:fonction, parametres: {…}}`` is built by that call first
+        (``screening.preset_scenario("population_generale")``, as the book passes it).
+        """
+        if narrow not in self._specs:
+            parameters = {k: _built(v) for k, v in {**self.parameters, **(self.narrow if narrow else {})}.items()}
+            self._specs[narrow] = _function(self.call)(**parameters).to_dict()
+        return self._specs[narrow]
+
+    def sliders(self) -> dict[str, Any]:
+        """The simulator's settings a programme may give: name → check of a value (bounds, options)."""
+        out = {}
+        for param in self.spec().get("params", []):
+            bind = param.get("bind")
+            if not isinstance(bind, dict) or "name" not in param:
+                continue
+            if bind.get("input") == "range":
+                lo, hi = bind.get("min", float("-inf")), bind.get("max", float("inf"))
+                out[param["name"]] = (lambda v, lo=lo, hi=hi: not isinstance(v, bool) and isinstance(v, (int, float))
+                                      and lo <= v <= hi)
+            elif "options" in bind:
+                out[param["name"]] = lambda v, options=tuple(bind["options"]): v in options
+            elif bind.get("input") == "checkbox":
+                out[param["name"]] = lambda v: isinstance(v, bool)
+        return out
+
+
+def _function(call: str):
+    module, _, name = call.partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
+def _is_call(value: Any) -> bool:
+    return isinstance(value, dict) and "appel" in value and set(value) <= {"appel", "parametres"}
+
+
+def _built(value: Any) -> Any:
+    if _is_call(value):
+        return _function(str(value["appel"]))(**{k: _built(v) for k, v in (value.get("parametres") or {}).items()})
+    return value
+
+
+def _check_call(call: Any, where: str, problems: list[str]) -> bool:
+    """Only the book's own functions (``atelier_mg.…``) may be named, as ``module:fonction``."""
+    module, _, name = str(call).partition(":")
+    if not name or not module.startswith("atelier_mg."):
+        problems.append(f"{where} : « appel » doit être de la forme module:fonction, dans le paquet atelier_mg")
+        return False
+    try:
+        if not callable(getattr(importlib.import_module(module), name, None)):
+            problems.append(f"{where} : fonction « {name} » introuvable dans {module}")
+            return False
+    except ImportError:
+        problems.append(f"{where} : module « {module} » introuvable")
+        return False
+    return True
 
 
 @dataclass(frozen=True)
@@ -146,7 +200,7 @@ def _fmt(value: float | None) -> str:
     return f"{value:g}".replace(".", ",")
 
 
-def _answer_from_data(ref: dict[str, Any], where: str) -> tuple[float, str]:
+def value_from_data(ref: dict[str, Any], where: str) -> tuple[float, str]:
     try:
         ds = data.load(ref["jeu"])
         table = ds.table
@@ -179,7 +233,7 @@ def _question(raw: Any, where: str, problems: list[str]) -> Question | None:
     if kind == "nombre":
         if isinstance(answer, dict):
             try:
-                answer, source = _answer_from_data(answer, where)
+                answer, source = value_from_data(answer, where)
             except RoomDefinitionError as exc:
                 problems.append(str(exc))
                 return None
@@ -231,8 +285,11 @@ def load(name: str, folder: Path) -> RoomDashboard:
             problems.append(f"champ « {key} » manquant")
     simulators = []
     for i, sim in enumerate(raw.get("simulateurs") or (), 1):
-        if not isinstance(sim, dict) or ":" not in str(sim.get("appel", "")):
-            problems.append(f"simulateur {i} : « appel » doit être de la forme module:fonction")
+        if not isinstance(sim, dict) or not _check_call(sim.get("appel", ""), f"simulateur {i}", problems):
+            continue
+        nested = [v for v in {**(sim.get("parametres") or {}), **(sim.get("parametres_ecran_etroit") or {})}.values()
+                  if _is_call(v)]
+        if not all([_check_call(v["appel"], f"simulateur {i}, paramètre construit", problems) for v in nested]):
             continue
         simulators.append(Simulator(str(sim["appel"]), dict(sim.get("parametres") or {}),
                                     dict(sim.get("parametres_ecran_etroit") or {})))

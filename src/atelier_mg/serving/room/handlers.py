@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import hmac
 import json
 import secrets
@@ -117,8 +118,11 @@ class ParticipantPageHandler(RoomHandler):
         self.send_asset(self.room.participant_html)
 
 
+LONG_POLL_SECONDS = 20
+
+
 class ParticipantApiHandler(RoomHandler):
-    def get(self, action: str) -> None:
+    async def get(self, action: str) -> None:
         if action != "etat":
             raise tornado.web.HTTPError(405)
         pid = participant_id(self)
@@ -126,7 +130,17 @@ class ParticipantApiHandler(RoomHandler):
         if pid is None or not room.store.join(pid, room.settings.places):
             self.send_json({"rejoindre": True})
             return
-        state: dict[str, Any] = {"question": room.question_state(), "ma_reponse": None, "revele": None}
+        # « ?version=N »: the page already shows version N; answer as soon as something changes (step, question),
+        # or after LONG_POLL_SECONDS (the participant is then counted present again).
+        known = self.get_argument("version", "")
+        if known.isdigit() and int(known) == room.version:
+            await room.changed.wait(timeout=datetime.timedelta(seconds=LONG_POLL_SECONDS))
+            stream = getattr(self.request.connection, "stream", None)
+            if stream is not None and stream.closed():
+                return
+            room.store.touch(pid)
+        state: dict[str, Any] = {"question": room.question_state(), "ma_reponse": None, "revele": None,
+                                 "etape": room.step_state(), "version": room.version}
         if state["question"] is not None:
             q = state["question"]
             mine = room.store.answer_of(q["tableau"], q["id"], pid)
@@ -216,6 +230,11 @@ class FacilitatorPageHandler(FacilitatorHandler):
         self.send_asset(self.room.facilitator_html)
 
 
+class ProjectionHandler(FacilitatorHandler):
+    def get(self) -> None:
+        self.send_asset(self.room.projection_html)
+
+
 class FacilitatorApiHandler(FacilitatorHandler):
     def get(self, action: str) -> None:
         if action != "etat":
@@ -231,7 +250,11 @@ class FacilitatorApiHandler(FacilitatorHandler):
         room = self.room
         if action == "fermer":
             room.store.close_question()
+            room.notify()
             self.send_json({"ok": True})
+            return
+        if action == "etape":
+            self.move(self.json_body())
             return
         requested = self.requested_question(self.json_body())
         if requested is None:
@@ -243,7 +266,47 @@ class FacilitatorApiHandler(FacilitatorHandler):
             if room.store.current() != (dashboard, question.id):
                 room.store.open_question(dashboard, question.id)
             room.store.reveal(dashboard, question.id)
+        room.notify()
         self.send_json({"ok": True})
+
+    def move(self, body: dict[str, Any]) -> None:
+        """« etape »: {"sens": 1 | -1} (next, previous) or {"index": n} (a step of the list, from 0)."""
+        room = self.room
+        if room.programme is None:
+            self.send_json({"erreur": "Cette salle n'a pas de programme (--programme)."}, 400)
+            return
+        current, total = room.step_index() or 0, len(room.programme.steps)
+        sens = body.get("sens")
+        target = body.get("index") if "index" in body else (
+            current + sens if sens in (1, -1) and not isinstance(sens, bool) else None)
+        if isinstance(target, bool) or not isinstance(target, int) or not 0 <= target < total:
+            self.send_json({"erreur": f"Étape inconnue : le programme a {total} étapes."}, 400)
+            return
+        room.go_to_step(target)
+        self.send_json({"ok": True, "etape": room.step_state()})
+
+
+class ReportHandler(FacilitatorHandler):
+    """The session report: HTML page, or PDF printed by chromium (``/animateur/rapport.pdf``)."""
+
+    async def get(self, pdf: str) -> None:
+        from . import report
+
+        page = report.report_html(self.room)
+        if not pdf:
+            self.set_header("Content-Type", "text/html; charset=utf-8")
+            self.set_header("Cache-Control", "no-store")
+            self.finish(page)
+            return
+        try:
+            content = await report.print_pdf(page)
+        except RuntimeError as exc:
+            self.page(503, "Rapport en PDF indisponible", str(exc))
+            return
+        self.set_header("Content-Type", "application/pdf")
+        self.set_header("Cache-Control", "no-store")
+        self.set_header("Content-Disposition", f'attachment; filename="{self.room.session_name}-rapport.pdf"')
+        self.finish(content)
 
 
 class ExportHandler(FacilitatorHandler):

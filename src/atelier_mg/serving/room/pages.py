@@ -7,6 +7,7 @@ from html import escape
 from typing import Any
 
 from .definition import RoomDashboard
+from .programme import Programme
 
 HEAD = """<!DOCTYPE html>
 <html lang="fr"><head><meta charset="utf-8">
@@ -26,8 +27,7 @@ def _head(title: str, static: str, scripts: tuple[str, ...] = ()) -> str:
     return HEAD.format(title=escape(title), static=static, scripts=tags)
 
 
-def participant_page(title: str, dashboards: list[RoomDashboard], specs: dict[str, Any], config: dict[str, Any],
-                     static: str, book: str) -> str:
+def participant_page(title: str, dashboards: list[RoomDashboard], config: dict[str, Any], static: str, book: str) -> str:
     """The page every participant gets (the same bytes for all: no per-person content)."""
     tabs = ""
     if len(dashboards) > 1:
@@ -53,15 +53,45 @@ def participant_page(title: str, dashboards: list[RoomDashboard], specs: dict[st
         _head(f"{title} — salle Atelier MG", static, ("vega.min.js", "participant.js"))
         + '<body class="participant"><header><h1>' + escape(title) + "</h1>"
         + '<p class="etat" role="status">Chargement du simulateur…</p></header>'
+        + '<section id="etape" class="carte etape" aria-live="polite" hidden></section>'
         + '<section id="question" class="carte question" aria-live="polite" hidden></section>'
         + f"<main>{tabs}{''.join(sections)}</main>"
-        + _json_script("salle-config", config) + _json_script("salle-specs", specs)
+        + _json_script("salle-config", config)
         + "</body></html>"
     )
 
 
+def programme_panel(programme: Programme | None) -> str:
+    """The facilitator's steps: the current one highlighted, « Étape précédente / suivante »."""
+    if programme is None:
+        return ""
+    kinds = {"simulateur": "Simulateur", "question": "Question", "pause": "Discussion"}
+    items = "".join(
+        f'<li data-etape="{i}"><button type="button" class="lien" data-action="etape" data-index="{i}">'
+        f"{kinds[s.kind]} : {escape(s.title)}</button>"
+        + (f" <span class=\"duree\">({s.minutes:g} min)</span>" if s.minutes else "") + "</li>"
+        for i, s in enumerate(programme.steps)
+    )
+    return (
+        f'<div class="carte programme"><h2>Programme : {escape(programme.title)} ({programme.minutes:g} min)</h2>'
+        '<p class="etape-en-cours" role="status"></p>'
+        '<div class="actions"><button type="button" class="secondaire" data-action="precedente">Étape précédente</button>'
+        '<button type="button" data-action="suivante">Étape suivante</button></div>'
+        f'<ol class="liste-etapes">{items}</ol></div>'
+    )
+
+
+def live_panel(dashboards: list[RoomDashboard]) -> str:
+    """Links to the full Voilà dashboards (one kernel, for the facilitator only)."""
+    links = "".join(f'<li><a href="/animateur/voila/voila/render/{d.name}.ipynb" target="_blank" rel="noopener">'
+                    f"{escape(d.title)}</a></li>" for d in dashboards)
+    return ('<div class="carte"><h2>Tableaux de bord complets (Voilà)</h2><p>Pour l\'animateur seul : un noyau '
+            f"Python sur cet ordinateur (ouvrir un tableau de bord ferme le précédent).</p><ul>{links}</ul></div>")
+
+
 def facilitator_page(title: str, dashboards: list[RoomDashboard], specs: dict[str, Any], config: dict[str, Any],
-                     static: str, participant_url: str, code: str, qr_svg: str, places: int) -> str:
+                     static: str, participant_url: str, code: str, qr_svg: str, places: int,
+                     programme: Programme | None = None) -> str:
     items = []
     for d in dashboards:
         for q in d.questions:
@@ -84,7 +114,9 @@ def facilitator_page(title: str, dashboards: list[RoomDashboard], specs: dict[st
         + '<div class="carte"><h2>Participants connectés</h2>'
         + f'<p class="compteur">0 / {places}</p>'
         + '<p><a class="bouton secondaire" href="export.csv" download>Exporter les réponses (CSV, effectifs seulement)</a></p>'
-        + "</div></div>"
+        + '<p><a class="bouton" href="/animateur/projection" target="_blank" rel="noopener">Vue à projeter</a> '
+        + '<a class="bouton secondaire" href="/animateur/rapport" target="_blank" rel="noopener">Rapport de séance</a></p>'
+        + "</div></div>" + programme_panel(programme) + live_panel(dashboards)
         + '<div class="carte"><h2>Question en cours</h2><p class="question-ouverte"></p>'
         + '<p class="reponses-info" role="status">Aucune question ouverte.</p>'
         + '<div class="graphique" aria-live="polite"></div><p class="reponse-attendue"></p>'
@@ -114,4 +146,30 @@ def join_page(static: str, error: str = "") -> str:
         + '<input id="code" name="code" autocomplete="off" autocapitalize="characters" maxlength="8" '
         + 'style="min-height:44px;font-size:1.3rem;width:8rem;text-transform:uppercase"> '
         + f'<button type="submit">Rejoindre</button></form>{alert}</div></main></body></html>'
+    )
+
+
+def projection_page(title: str, dashboards: list[RoomDashboard], specs: dict[str, Any], config: dict[str, Any],
+                    static: str, participant_url: str, code: str, qr_svg: str) -> str:
+    """What the facilitator projects: large type, high contrast; the step, its simulator, the live answers."""
+    boxes = "".join(
+        f'<div class="simulateur" data-spec="{d.name}-{k}" data-tableau="{d.name}" hidden></div>'
+        for d in dashboards for k, _ in enumerate(d.simulators)
+    )
+    return (
+        _head(f"Projection — {title}", static, ("vega.min.js", "projection.js"))
+        + '<body class="projection"><header><h1>' + escape(title) + "</h1>"
+        + '<button type="button" class="secondaire" data-action="qr" aria-expanded="false" aria-controls="rejoindre">'
+        + "Afficher le QR code</button></header><main>"
+        + '<section id="rejoindre" class="rejoindre" hidden><h2>Rejoindre la salle</h2>'
+        + f'<div class="qr" role="img" aria-label="QR code de l\'adresse des participants">{qr_svg}</div>'
+        + f'<p class="adresse">{escape(participant_url)}</p><p>Code : <span class="code">{escape(code)}</span></p></section>'
+        + '<section class="etape-projetee" aria-live="polite"><p class="numero"></p><h2 class="titre"></h2>'
+        + '<p class="consigne"></p></section>'
+        + f'<section class="simulateurs" aria-label="Simulateur">{boxes}</section>'
+        + '<section class="question-projetee" aria-live="polite" hidden><h2>Question</h2><p class="enonce"></p>'
+        + '<p class="reponses-info" role="status"></p><div class="graphique"></div>'
+        + '<div class="revelation" hidden><p class="reponse"></p><p class="explication"></p></div></section>'
+        + "</main>" + _json_script("salle-config", config) + _json_script("salle-specs", specs)
+        + "</body></html>"
     )

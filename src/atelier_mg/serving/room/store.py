@@ -24,6 +24,7 @@ CREATE TABLE IF NOT EXISTS questions (
     dashboard TEXT NOT NULL, question TEXT NOT NULL, opened REAL, revealed REAL,
     PRIMARY KEY (dashboard, question)
 );
+CREATE TABLE IF NOT EXISTS steps (position INTEGER PRIMARY KEY, first_shown REAL NOT NULL, last_shown REAL NOT NULL);
 CREATE TABLE IF NOT EXISTS answers (
     dashboard TEXT NOT NULL, question TEXT NOT NULL, participant TEXT NOT NULL, value TEXT NOT NULL, at REAL NOT NULL,
     PRIMARY KEY (dashboard, question, participant)
@@ -118,6 +119,23 @@ class RoomStore:
         row = self.db.execute("SELECT revealed FROM questions WHERE dashboard = ? AND question = ?",
                               (dashboard, question)).fetchone()
         return bool(row and row[0])
+
+    # -- programme ------------------------------------------------------------------------------
+
+    def set_step(self, position: int, now: float) -> None:
+        """The step everyone sees now (kept for a restart, and for the session report)."""
+        with self.db:
+            self.db.execute("BEGIN IMMEDIATE")
+            self.db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('etape', ?)", (str(position),))
+            self.db.execute(
+                "INSERT INTO steps (position, first_shown, last_shown) VALUES (?, ?, ?) "
+                "ON CONFLICT(position) DO UPDATE SET last_shown = excluded.last_shown", (position, now, now))
+
+    def steps_shown(self) -> dict[int, tuple[float, float]]:
+        return {pos: (first, last) for pos, first, last in self.db.execute("SELECT * FROM steps ORDER BY position")}
+
+    def opened_questions(self) -> dict[tuple[str, str], tuple[float | None, float | None]]:
+        return {(d, q): (opened, revealed) for d, q, opened, revealed in self.db.execute("SELECT * FROM questions")}
 
     # -- answers --------------------------------------------------------------------------------
 

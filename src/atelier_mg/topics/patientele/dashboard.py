@@ -10,8 +10,9 @@ import io
 import altair as alt
 import pandas as pd
 
-from ...core import privacy, ui
+from ...core import ui
 from ...core.formatting import euros, format_count
+from ...core.privacy import served_to_others
 from . import files, generator
 from . import model as pt
 
@@ -58,21 +59,12 @@ def summary_html(summary: pd.DataFrame, totals: dict[str, float]) -> str:
     )
 
 
-SHARED_SERVER_MESSAGE = (
-    "Ce tableau de bord tourne sur un serveur partagé (celui d'une salle ou du livre en ligne) : le chargement "
-    "de vos propres fichiers y est désactivé, car ces données de santé quitteraient votre poste pour le serveur "
-    "de l'organisateur. Travaillez ici sur la patientèle fictive ; pour vos fichiers pseudonymisés, ouvrez ce "
-    "tableau de bord dans JupyterLab sur votre propre ordinateur."
-)
-
-
 def dashboard():
     import ipywidgets as w
 
     style = {"description_width": "12em"}
     n = w.BoundedIntText(value=1000, min=1, max=20_000, description="Nombre de patients", style=style)
-    n.add_class("atelier-effectif")
-    seed = w.IntText(value=2026, description="Graine du tirage", style=style).add_class("atelier-graine")
+    seed = w.IntText(value=2026, description="Graine du tirage", style=style)
     ref = w.DatePicker(value=dt.date(2026, 5, 15), description="Date de calcul", style=style).add_class("atelier-date-calcul")
     gen = w.Button(description="Générer une patientèle fictive", button_style="primary", icon="random")
     gen.add_class("atelier-generer")
@@ -88,10 +80,6 @@ def dashboard():
     patients_table = w.HTML().add_class("atelier-patients")
     download = w.HTML()
     state: dict[str, pd.DataFrame] = {}
-    # On a shared server (a room, the served book) an upload would leave the user's computer.
-    shared = privacy.on_shared_server()
-    for widget in (up_p, up_a, load):
-        widget.disabled = shared
 
     def show(pat: pt.Patientele, origin: str) -> None:
         status = pt.status_table(pat)
@@ -133,9 +121,6 @@ def dashboard():
         show(pat, f"patientèle fictive de {n.value} patients (graine {seed.value}) au {ref.value.strftime('%d/%m/%Y')}")
 
     def on_load(_) -> None:
-        if shared:
-            message.value = ui.message(SHARED_SERVER_MESSAGE)
-            return
         if not up_p.value or not up_a.value:
             message.value = ui.message("Choisissez les deux fichiers : patients.csv et actes.csv.")
             return
@@ -149,18 +134,27 @@ def dashboard():
         show(pat, f"fichiers {up_p.value[0]['name']} et {up_a.value[0]['name']}")
 
     gen.on_click(on_generate)
-    load.on_click(on_load)
+    if served_to_others():
+        # Served to a room (« atelier serve »): patients' files, even pseudonymised, never go to the organiser's
+        # server; only the generated example is offered.
+        own_files = [w.HTML(
+            "<p class='atelier-sans-fichiers'>Ce tableau de bord est servi à une salle : il ne reçoit aucun fichier. "
+            "Vos données de patients, même pseudonymisées, sont des données de santé : elles restent sur votre "
+            "ordinateur. Pour les analyser, ouvrez ce tableau de bord dans votre propre JupyterLab "
+            "(<code>atelier lab</code>).</p>")]
+    else:
+        load.on_click(on_load)
+        own_files = [
+            w.HTML("<p>… ou vos propres fichiers <strong>pseudonymisés</strong> (ce sont des données de santé "
+                   "personnelles : précautions et format dans le chapitre) :</p>"),
+            w.HBox([up_p, up_a, load]),
+        ]
     indicator.observe(filter_patients, names="value")
     status_filter.observe(filter_patients, names="value")
     on_generate(None)
     return w.VBox([
         w.HTML("<h3>Patientèle</h3>"), w.HBox([n, seed]), ref, gen,
-        w.HTML(f"<p class='atelier-avertissement'><strong>{html.escape(SHARED_SERVER_MESSAGE)}</strong></p>"
-               if shared else
-               "<p>… ou vos propres fichiers <strong>pseudonymisés</strong> (ce sont des données de santé "
-               "personnelles : précautions et format dans le chapitre), seulement si ce tableau de bord tourne sur "
-               "votre propre ordinateur :</p>"),
-        w.HBox([up_p, up_a, load]), message, totals_box, figure,
+        *own_files, message, totals_box, figure,
         w.HTML("<h3>Statut des patients pour un indicateur</h3>"), w.HBox([indicator, status_filter]),
         patients_table, download,
     ])

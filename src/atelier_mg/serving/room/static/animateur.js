@@ -41,13 +41,35 @@
     return d.comptes.map(function (c) { return { choix: c.choix, nombre: c.nombre, juste: expected.indexOf(c.choix) >= 0 }; });
   }
 
+  var stepNow = null;
+  function request(b) {
+    var a = b.dataset.action;
+    if (a === "suivante" || a === "precedente") return post("/etape", { sens: a === "suivante" ? 1 : -1 });
+    if (a === "etape") return post("/etape", { index: Number(b.dataset.index) });
+    return post("/" + a, { tableau: b.dataset.tableau, question: b.dataset.question });
+  }
   document.querySelectorAll("[data-action]").forEach(function (b) {
     b.addEventListener("click", function () {
       b.disabled = true;
-      post("/" + b.dataset.action, { tableau: b.dataset.tableau, question: b.dataset.question })
-        .then(poll, poll).then(function () { b.disabled = false; });
+      request(b).then(poll, poll).then(function () { b.disabled = false; });
     });
   });
+
+  function showStep(e) {
+    var line = document.querySelector(".etape-en-cours");
+    if (!line) return;
+    if (stepNow === e.index) return;
+    stepNow = e.index;
+    line.textContent = "Étape " + (e.index + 1) + " sur " + e.total + " : " + e.titre + (e.consigne ? " — " + e.consigne : "");
+    document.querySelectorAll(".liste-etapes li").forEach(function (li) {
+      var on = Number(li.dataset.etape) === e.index;
+      li.classList.toggle("ouverte", on);
+      if (on) li.setAttribute("aria-current", "step"); else li.removeAttribute("aria-current");
+    });
+    var prev = document.querySelector("[data-action=precedente]"), next = document.querySelector("[data-action=suivante]");
+    prev.hidden = e.index === 0; next.hidden = e.index === e.total - 1;
+    document.body.setAttribute("data-etape", String(e.index));
+  }
 
   function poll() {
     return fetch(cfg.api + "/etat", { credentials: "same-origin", cache: "no-store" })
@@ -55,6 +77,7 @@
       .then(function (s) {
         document.querySelector(".compteur").textContent = s.participants + " / " + s.places;
         document.querySelector(".pret").textContent = s.pret ? "Salle prête" : "Préparation…";
+        if (s.etape) showStep(s.etape);
         document.querySelectorAll(".liste-questions li").forEach(function (li) {
           li.classList.toggle("ouverte", !!s.question && li.dataset.cle === s.question.tableau + ":" + s.question.id);
         });

@@ -2,10 +2,11 @@
 (function () {
   "use strict";
   var cfg = JSON.parse(document.getElementById("salle-config").textContent);
-  var specs = JSON.parse(document.getElementById("salle-specs").textContent);
   var etat = document.querySelector(".etat");
   var zone = document.getElementById("question");
+  var stepZone = document.getElementById("etape");
   var shownKey = null, shownRevealed = false, sending = false, stopped = false;
+  var version = null, shownStep = null, pendingStep = null, ready = false;
 
   function cookie(name) {
     var m = document.cookie.match(new RegExp("(?:^|; )" + name + "=([^;]*)"));
@@ -25,25 +26,72 @@
     }).then(function (r) { return r.json().then(function (j) { j.status = r.status; return j; }); });
   }
 
-  /* Simulators: the book's Vega-Lite specs, compiled to Vega on the server; inputs update the view in place. */
+  /* Slider values in French (« 60 000 », « 0,005 ») in an <output>, kept in step with Vega's own text, which is
+     hidden (Vega writes « 60000 »); also when a programme step sets the value. */
+  var french = new Intl.NumberFormat("fr-FR", { maximumFractionDigits: 6 });
+  function frenchRanges(box) {
+    box.querySelectorAll(".vega-bind input[type=range]").forEach(function (input) {
+      var raw = input.nextElementSibling;
+      if (!raw || raw.tagName !== "SPAN") return;
+      raw.hidden = true;
+      var out = document.createElement("output");
+      out.className = "valeur";
+      raw.insertAdjacentElement("afterend", out);
+      function show() { out.textContent = french.format(Number(input.value)); }
+      show();
+      input.addEventListener("input", show);
+      new MutationObserver(show).observe(raw, { childList: true, characterData: true, subtree: true });
+    });
+  }
+
+  /* Simulators: the book's Vega-Lite specs, compiled to Vega on the server (one cached file); inputs update
+     the view in place, without the server. */
   vega.formatLocale(cfg.locale);
   var narrow = window.matchMedia("(max-width: 600px)").matches;
-  document.querySelectorAll(".simulateur").forEach(function (box) {
-    var id = (narrow && box.dataset.specEtroit) || box.dataset.spec;  /* the phone layout when there is one */
-    var view = new vega.View(vega.parse(specs[id]), { renderer: "svg", container: box, hover: true });
-    view.runAsync().then(function () { box.setAttribute("data-rendu", "ok"); },
-      function (err) { box.setAttribute("data-rendu", "erreur"); box.textContent = "Le simulateur n'a pas pu s'afficher (" + err.message + ")."; });
-    box.vegaView = view;
-  });
+  function draw(specs) {
+    var runs = Array.prototype.map.call(document.querySelectorAll(".simulateur"), function (box) {
+      var id = (narrow && box.dataset.specEtroit) || box.dataset.spec;  /* the phone layout when there is one */
+      var view = new vega.View(vega.parse(specs[id]), { renderer: "svg", container: box, hover: true });
+      box.vegaView = view;
+      return view.runAsync().then(function () { frenchRanges(box); box.setAttribute("data-rendu", "ok"); },
+        function (err) { box.setAttribute("data-rendu", "erreur"); box.textContent = "Le simulateur n'a pas pu s'afficher (" + err.message + ")."; });
+    });
+    return Promise.all(runs);
+  }
 
   /* Tabs between the room's dashboards. */
   var tabs = document.querySelectorAll(".onglets button");
+  function showTab(id) {
+    tabs.forEach(function (o) { o.setAttribute("aria-selected", String(o.getAttribute("aria-controls") === id)); });
+    document.querySelectorAll(".tableau").forEach(function (s) { s.hidden = s.id !== id; });
+  }
   tabs.forEach(function (b) {
-    b.addEventListener("click", function () {
-      tabs.forEach(function (o) { o.setAttribute("aria-selected", String(o === b)); });
-      document.querySelectorAll(".tableau").forEach(function (s) { s.hidden = s.id !== b.getAttribute("aria-controls"); });
-    });
+    b.addEventListener("click", function () { showTab(b.getAttribute("aria-controls")); });
   });
+
+  /* A programme step: the facilitator's simulator and settings, or a discussion prompt. The participant can
+     move the sliders freely afterwards: the settings are applied once, when the step changes. */
+  function applyStep(step) {
+    shownStep = step.index;
+    stepZone.hidden = false;
+    stepZone.innerHTML = "";
+    var kinds = { simulateur: "Simulateur", question: "Question", pause: "Discussion" };
+    stepZone.appendChild(el("p", { "class": "numero" }, "Étape " + (step.index + 1) + " sur " + step.total + " · " + kinds[step.type]));
+    stepZone.appendChild(el("h2", {}, step.titre));
+    if (step.consigne) stepZone.appendChild(el("p", { "class": "consigne" }, step.consigne));
+    document.body.setAttribute("data-etape", String(step.index));
+    if (!step.tableau) return;
+    showTab("t-" + step.tableau);
+    if (step.type !== "simulateur") return;
+    var box = document.querySelector('.simulateur[data-spec="' + step.tableau + "-" + step.simulateur + '"]');
+    if (!box || !box.vegaView) return;
+    var view = box.vegaView;
+    Object.keys(step.reglages || {}).forEach(function (name) {
+      try { view.signal(name, step.reglages[name]); } catch (e) { /* a setting the phone layout does not have */ }
+    });
+    view.runAsync();
+    box.scrollIntoView({ block: "nearest" });
+  }
 
   function feedback(text, ok) {
     var p = zone.querySelector(".retour");
@@ -117,14 +165,20 @@
     etat.textContent = "Salle complète : toutes les places sont prises. Demandez à l'animateur.";
   }
 
+  /* Long polling: the server answers as soon as the facilitator changes something (step, question), or after
+     20 s with nothing new; the page then asks again at once. */
   function poll() {
     if (stopped) return;
-    fetch(cfg.api + "/etat", { credentials: "same-origin", cache: "no-store" })
+    var failed = false;
+    fetch(cfg.api + "/etat" + (version === null ? "" : "?version=" + version), { credentials: "same-origin", cache: "no-store" })
       .then(function (r) { return r.json(); })
       .then(function (s) {
         if (s.rejoindre) {
+          version = null;
           return post("/rejoindre").then(function (r) { if (r.complet) full(); });
         }
+        version = s.version;
+        if (s.etape && s.etape.index !== shownStep) { if (ready) applyStep(s.etape); else pendingStep = s.etape; }
         etat.textContent = s.question ? "Une question est ouverte." : "Manipulez le simulateur ; les questions de l'animateur apparaîtront ici.";
         var q = s.question;
         var key = q ? q.tableau + ":" + q.id : null;
@@ -134,9 +188,14 @@
         }
         if (q && s.revele && !shownRevealed) { shownRevealed = true; renderReveal(s.revele, s.ma_reponse); }
       })
-      .catch(function () { etat.textContent = "Connexion au serveur perdue ; nouvelle tentative…"; })
-      .then(function () { if (!stopped) setTimeout(poll, cfg.intervalle); });
+      .catch(function () { failed = true; version = null; etat.textContent = "Connexion au serveur perdue ; nouvelle tentative…"; })
+      .then(function () { if (!stopped) setTimeout(poll, failed ? cfg.intervalle : 30); });
   }
+  fetch(cfg.simulateurs, { credentials: "same-origin" })
+    .then(function (r) { return r.json(); })
+    .then(draw)
+    .then(function () { ready = true; if (pendingStep) applyStep(pendingStep); },
+      function () { etat.textContent = "Les simulateurs n'ont pas pu être chargés : rechargez la page."; });
   poll();
 
   window.addEventListener("pagehide", function () {
