@@ -346,6 +346,17 @@ def test_limits_processes_and_the_hubs_own_files(hub):
     assert hub.shell("alice", f"cat '{state / 'jupyterhub.sqlite'}'") != [0]
 
 
+def test_a_refused_page_is_explained_in_french(hub):
+    # JupyterHub's own refusal (here an intern on the admin page; for LTI, « User missing or null ») is in English:
+    # the hub's error page says it in French and keeps the original message as a technical detail.
+    page = hub.person("alice").page
+    response = page.goto(f"{hub.base}/hub/admin")
+    assert response.status == 403
+    text = page.locator(".error").inner_text()
+    assert "Accès refusé" in text and "promotion" in text and "Détail technique" in text
+    assert "403 :" not in text
+
+
 def test_stopping_the_hub_stops_every_server(hub):
     hub.person("bob")
     uids = {pwd.getpwnam(n).pw_uid for n in (*INTERNS, "prof")}

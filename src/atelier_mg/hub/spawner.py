@@ -64,17 +64,30 @@ def prepare_cgroups(unix: str, memory: int, cpus: float, processes: int = 256,
         folder.mkdir(parents=True, exist_ok=True)
     if "pids" in dirs:
         (dirs["pids"] / "pids.max").write_text(str(processes))
-    (dirs["memory"] / "memory.limit_in_bytes").write_text(str(memory))
-    swap = dirs["memory"] / "memory.memsw.limit_in_bytes"
+    _set_memory(dirs["memory"], memory)
+    period = 100_000
+    (dirs["cpu"] / "cpu.cfs_period_us").write_text(str(period))
+    (dirs["cpu"] / "cpu.cfs_quota_us").write_text(str(int(cpus * period)))
+    return dirs
+
+
+def _set_memory(folder: Path, memory: int) -> None:
+    """Memory limit, and memory + swap when the kernel has it (cgroup v1 refuses a memory limit above the
+    memory + swap one with EINVAL: when the limit is raised since the last start, the latter goes first)."""
+    limit, swap = folder / "memory.limit_in_bytes", folder / "memory.memsw.limit_in_bytes"
+    try:
+        limit.write_text(str(memory))
+    except OSError:
+        if not swap.exists():
+            raise
+        swap.write_text(str(memory))
+        limit.write_text(str(memory))
+        return
     if swap.exists():
         try:
             swap.write_text(str(memory))
         except OSError:
             pass
-    period = 100_000
-    (dirs["cpu"] / "cpu.cfs_period_us").write_text(str(period))
-    (dirs["cpu"] / "cpu.cfs_quota_us").write_text(str(int(cpus * period)))
-    return dirs
 
 
 def read_only_paths(extra: list[Path] = ()) -> list[Path]:
