@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -124,6 +127,47 @@ def test_interns_get_french_lab_nbgrader_assignments_and_no_formgrader(tmp_path)
     teacher = write_user_config(loaded, tmp_path / "enseignant", teacher=True)
     assert json.loads((teacher / "jupyter_server_config.json").read_text())["ServerApp"]["jpserver_extensions"][
         "nbgrader.server_extensions.formgrader"]
+
+
+def loaded_server_extensions(config: Path, home: Path) -> set[str]:
+    """Start a real JupyterLab with the virtualenv's files plus ``config`` (as in the sandbox); what it loaded."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    home.mkdir(exist_ok=True)
+    env = {**os.environ, "JUPYTER_CONFIG_PATH": str(config), "HOME": str(home), "JUPYTER_RUNTIME_DIR": str(home / "rt")}
+    proc = subprocess.Popen([sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root", f"--port={port}",
+                             "--ip=127.0.0.1", f"--ServerApp.root_dir={home}", "--IdentityProvider.token=t"],
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        for _ in range(600):
+            try:
+                if urllib.request.urlopen(f"http://127.0.0.1:{port}/api/status?token=t", timeout=5).status == 200:
+                    break
+            except OSError:
+                time.sleep(0.1)
+    finally:
+        proc.terminate()
+        _, err = proc.communicate(timeout=60)
+    return {line.split("|")[0].split()[-1] for line in err.splitlines() if "extension was successfully loaded" in line}
+
+
+def test_an_intern_server_loads_only_what_an_intern_uses_and_a_teacher_keeps_everything(tmp_path):
+    """Issue 23: Voilà, the language server, Notebook 7 and Jupytext are not imported for an intern (processor
+    time at each start); the assignments, feedback, validation and offline charts are; a teacher keeps all."""
+    loaded = settings.load(write(tmp_path, GOOD))
+    intern = loaded_server_extensions(write_user_config(loaded, tmp_path / "interne", teacher=False), tmp_path / "i")
+    assert {"jupyterlab", "atelier_mg", "nbgrader.server_extensions.assignment_list",
+            "nbgrader.server_extensions.validate_assignment"} <= intern
+    assert not intern & {"voila.server_extension", "jupyter_lsp", "notebook", "jupyterlab_jupytext",
+                         "nbgrader.server_extensions.formgrader", "nbgrader.server_extensions.course_list"}
+    teacher = loaded_server_extensions(write_user_config(loaded, tmp_path / "enseignant", teacher=True), tmp_path / "e")
+    assert {"nbgrader.server_extensions.formgrader", "nbgrader.server_extensions.course_list",
+            "voila.server_extension", "jupyterlab"} <= teacher
+    page = json.loads((tmp_path / "interne" / "labconfig" / "page_config.json").read_text())["disabledExtensions"]
+    assert page["@voila-dashboards/jupyterlab-preview"] and "@jupyter/nbgrader:assignment-list" not in page
+    lab = json.loads((tmp_path / "interne" / "jupyter_server_config.json").read_text())["LabApp"]
+    assert lab["extension_manager"] == "readonly"  # never asks PyPI
 
 
 def test_the_sandbox_binds_only_the_intern_home_read_write(tmp_path):
