@@ -158,6 +158,7 @@ def configure(c, settings_path: str | Path) -> None:
     c.AtelierSpawner.teachers = sorted(teachers)
     c.AtelierSpawner.jupyter_config = str(state / "jupyter")
     c.AtelierSpawner.carnet = str(root / "notebooks" / "carnet.ipynb")
+    c.AtelierSpawner.logs = str(state / "journaux")  # each server's log; its end goes to the hub's if it dies
     c.Spawner.environment = {"ATELIER_EXCHANGE": str(settings.exchange), "ATELIER_COURS": settings.course_id}
     c.AtelierSpawner.teacher_environment = {"ATELIER_GRADEBOOK": settings.gradebook}
 

@@ -21,6 +21,7 @@ Why this spawner (see also the README, « Pour une faculté ») — ``LocalProce
 
 from __future__ import annotations
 
+import asyncio
 import os
 import resource
 import shutil
@@ -96,6 +97,17 @@ def bwrap_args(read_only: list[Path], read_write: list[Path]) -> list[str]:
             "--perms", "1777", "--tmpfs", "/var/tmp", *folder_binds(read_only, read_write, mounted=("/tmp", "/var/tmp"))]
 
 
+class StartFailed(Exception):
+    """A server that ended during its start; ``jupyterhub_message`` is what the intern reads."""
+
+    jupyterhub_message = ("Votre JupyterLab s'est arrêté pendant son démarrage. L'incident est noté dans le journal "
+                          "du hub. Vos fichiers ne sont pas touchés : réessayez ; si cela se reproduit, prévenez "
+                          "l'équipe pédagogique.")
+
+    def __str__(self) -> str:
+        return self.jupyterhub_message
+
+
 class AtelierSpawner(LocalProcessSpawner):
     """LocalProcessSpawner under the intern's Unix account, inside bubblewrap, in its own cgroups."""
 
@@ -119,6 +131,8 @@ class AtelierSpawner(LocalProcessSpawner):
     teacher_environment = Dict(help="environment added for a teacher (the gradebook)").tag(config=True)
     jupyter_config = Unicode(help="folder holding interne/ and enseignant/ (Jupyter configs)").tag(config=True)
     carnet = Unicode(help="notebook copied once into each intern's home (their own carnet)").tag(config=True)
+    logs = Unicode("", help="folder of the servers' logs (<logs>/<hub user name>.log, root only); empty: the hub's"
+                   ).tag(config=True)
 
     def _unix(self):
         import pwd
@@ -205,10 +219,55 @@ class AtelierSpawner(LocalProcessSpawner):
                    "--init-groups", "--no-new-privs", "--"]
         original = list(self.cmd)
         self.cmd = wrapped + original
+        log = self._open_log()
         try:
-            return await super().start()
+            if log is not None:
+                self.popen_kwargs = {"stderr": log}
+            ip, port = await super().start()
         finally:
             self.cmd = original
+            if log is not None:
+                log.close()  # the server holds its own copy
+        await self._listening(ip, port)
+        return ip, port
+
+    def _open_log(self):
+        if not self.logs:
+            return None
+        folder = Path(self.logs)
+        folder.mkdir(mode=0o700, exist_ok=True)
+        path = folder / f"{self.user.name}.log"
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
+        return os.fdopen(fd, "w")
+
+    def _log_tail(self, lines: int = 15) -> str:
+        path = Path(self.logs) / f"{self.user.name}.log" if self.logs else None
+        if path is None or not path.is_file():
+            return "(journal du serveur dans celui du hub)"
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+
+    async def _listening(self, ip: str, port: int) -> None:
+        """Return once the server accepts connections; if its process ends first, say so at once (issue 23).
+
+        JupyterHub itself only polls the server's URL until ``http_timeout``: a server that died at start left
+        the intern waiting minutes. Here the hub's log gets the cause (exit status, end of the server's log) and
+        the intern a French message with a button to retry (templates/not_running.html).
+        """
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.start_timeout
+        while loop.time() < deadline:
+            status = self.proc.poll() if self.proc is not None else None
+            if status is not None:
+                self.log.error("Le JupyterLab de %s s'est arrêté au démarrage (code de sortie %s). Fin de son "
+                               "journal :\n%s", self.user.name, status, self._log_tail())
+                raise StartFailed()
+            try:
+                _, writer = await asyncio.wait_for(asyncio.open_connection(ip or "127.0.0.1", port), 1)
+            except (TimeoutError, OSError):
+                await asyncio.sleep(0.2)
+                continue
+            writer.close()
+            return
 
     async def stop(self, now=False):
         await super().stop(now=now)
