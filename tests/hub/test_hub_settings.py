@@ -57,6 +57,8 @@ def test_defaults_and_relative_paths(tmp_path):
     (GOOD + 'inscription = "libre"\n', "« inscription » : « ouverte » ou « validee »"),
     (GOOD + '[lti]\nemetteur = "https://moodle.exemple.fr"\n', "[lti] « client_id » manque"),
     (GOOD + "[limites]\ndemarrage_secondes = 5\n", "[limites] « demarrage_secondes » : nombre entier de secondes, 30"),
+    (GOOD + '[limites]\nmemoire = "2G"\nmemoire_totale = "1G"\n', "« memoire_totale » : taille au moins égale"),
+    (GOOD + '[limites]\nmemoire_totale = "beaucoup"\n', "« memoire_totale » : taille au moins égale"),
     (GOOD + "[salle]\nport = 8125\n", "[salle] « port » : nombre entre 1 et 65535, hors des ports du hub"),
     (GOOD + '[salle]\nadresse = ""\n', "[salle] « adresse » : adresse d'écoute attendue"),
     (GOOD + "[salle]\nplaces = 30\n", "[salle] « places » : réglage inconnu"),
@@ -236,3 +238,9 @@ def test_an_intern_sandbox_runs_the_package_but_never_sees_the_solutions(tmp_pat
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.split() == ["False", "False", "2"]
     assert (home / "x").read_text() == "ok"
+
+
+def test_the_total_memory_gives_the_number_of_jupyterlabs_at_once(tmp_path):
+    loaded = settings.load(write(tmp_path, GOOD + '[limites]\nmemoire = "2G"\nmemoire_totale = "21G"\n'))
+    assert loaded.limits.places == 10
+    assert settings.load(write(tmp_path, GOOD)).limits.places == 0  # no bound unless the DMG sets one

@@ -20,6 +20,8 @@ from .settings import HubSettings, load
 
 HERE = Path(__file__).parent
 MIN_PASSWORD = 8
+# When the hub is full: the idle culler runs every minute and a class leaves a few at a time; a guess, said as one.
+FULL_RETRY_MINUTES = 5
 # Server extensions installed in the virtualenv that an intern's server does not load (a teacher's does).
 INTERN_UNUSED = ("voila.server_extension", "jupyter_lsp", "notebook", "jupyterlab_jupytext")
 # Their JupyterLab side, which would call the missing server extensions.
@@ -121,7 +123,9 @@ def configure(c, settings_path: str | Path) -> None:
     c.JupyterHub.cleanup_proxy = True
     c.JupyterHub.default_url = "/hub/home"
     c.JupyterHub.template_paths = [str(HERE / "templates"), *_native_templates()]
-    c.JupyterHub.template_vars = {"minimum_password_length": MIN_PASSWORD}
+    c.JupyterHub.template_vars = {"minimum_password_length": MIN_PASSWORD, "retry_minutes": FULL_RETRY_MINUTES}
+    # « memoire_totale »: beyond so many JupyterLabs at once, the hub answers 429 (templates/error.html, in French).
+    c.JupyterHub.active_server_limit = settings.limits.places
 
     c.JupyterHub.authenticator_class = "atelier_mg.hub.auth.AtelierAuthenticator"
     c.Authenticator.allowed_users = {p.name for p in people}
