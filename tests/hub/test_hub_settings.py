@@ -16,7 +16,7 @@ import pytest
 from atelier_mg.core.errors import UserError
 from atelier_mg.hub import accounts, settings
 from atelier_mg.hub.config import write_user_config
-from atelier_mg.hub.spawner import bwrap_args
+from atelier_mg.hub.spawner import bwrap_args, cgroup_dirs, prepare_cgroups
 
 GOOD = 'cours = "atelier-mg"\npromotion = "promotion.csv"\nenseignants = ["dupont"]\nport = 8123\ndossier = "donnees"\n'
 
@@ -244,3 +244,20 @@ def test_the_total_memory_gives_the_number_of_jupyterlabs_at_once(tmp_path):
     loaded = settings.load(write(tmp_path, GOOD + '[limites]\nmemoire = "2G"\nmemoire_totale = "21G"\n'))
     assert loaded.limits.places == 10
     assert settings.load(write(tmp_path, GOOD)).limits.places == 0  # no bound unless the DMG sets one
+
+
+def test_the_memory_setting_may_grow_or_shrink_between_two_starts_on_a_real_cgroup():
+    """A cgroup stays from one start to the next: raising « memoire » (1G → 2G) must not be refused by the kernel
+    (memory above memory+swap), nor lowering it."""
+    name = f"essai-{os.getpid()}"
+    try:
+        for size in (1024**3, 2 * 1024**3, 512 * 1024**2):
+            dirs = prepare_cgroups(name, size, 1.0, 128)
+            assert int((dirs["memory"] / "memory.limit_in_bytes").read_text()) == size
+            swap = dirs["memory"] / "memory.memsw.limit_in_bytes"
+            if swap.exists():
+                assert int(swap.read_text()) == size
+    finally:
+        for folder in cgroup_dirs(name).values():
+            if folder.exists():
+                folder.rmdir()

@@ -65,13 +65,19 @@ def prepare_cgroups(unix: str, memory: int, cpus: float, processes: int = 256,
         folder.mkdir(parents=True, exist_ok=True)
     if "pids" in dirs:
         (dirs["pids"] / "pids.max").write_text(str(processes))
-    (dirs["memory"] / "memory.limit_in_bytes").write_text(str(memory))
+    limit = dirs["memory"] / "memory.limit_in_bytes"
     swap = dirs["memory"] / "memory.memsw.limit_in_bytes"
-    if swap.exists():
+    files = [limit] + ([swap] if swap.exists() else [])
+    # The kernel refuses memory > memory+swap: when the setting grows (the cgroup stays from a previous start),
+    # memory+swap first; when it shrinks, memory first.
+    if len(files) == 2 and limit.read_text().strip().isdigit() and memory > int(limit.read_text()):
+        files.reverse()
+    for path in files:
         try:
-            swap.write_text(str(memory))
+            path.write_text(str(memory))
         except OSError:
-            pass
+            if path == limit:
+                raise
     period = 100_000
     (dirs["cpu"] / "cpu.cfs_period_us").write_text(str(period))
     (dirs["cpu"] / "cpu.cfs_quota_us").write_text(str(int(cpus * period)))
