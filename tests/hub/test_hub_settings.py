@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -13,7 +16,7 @@ import pytest
 from atelier_mg.core.errors import UserError
 from atelier_mg.hub import accounts, settings
 from atelier_mg.hub.config import write_user_config
-from atelier_mg.hub.spawner import bwrap_args
+from atelier_mg.hub.spawner import bwrap_args, cgroup_dirs, prepare_cgroups
 
 GOOD = 'cours = "atelier-mg"\npromotion = "promotion.csv"\nenseignants = ["dupont"]\nport = 8123\ndossier = "donnees"\n'
 
@@ -54,6 +57,8 @@ def test_defaults_and_relative_paths(tmp_path):
     (GOOD + 'inscription = "libre"\n', "« inscription » : « ouverte » ou « validee »"),
     (GOOD + '[lti]\nemetteur = "https://moodle.exemple.fr"\n', "[lti] « client_id » manque"),
     (GOOD + "[limites]\ndemarrage_secondes = 5\n", "[limites] « demarrage_secondes » : nombre entier de secondes, 30"),
+    (GOOD + '[limites]\nmemoire = "2G"\nmemoire_totale = "1G"\n', "« memoire_totale » : taille au moins égale"),
+    (GOOD + '[limites]\nmemoire_totale = "beaucoup"\n', "« memoire_totale » : taille au moins égale"),
     (GOOD + "[salle]\nport = 8125\n", "[salle] « port » : nombre entre 1 et 65535, hors des ports du hub"),
     (GOOD + '[salle]\nadresse = ""\n', "[salle] « adresse » : adresse d'écoute attendue"),
     (GOOD + "[salle]\nplaces = 30\n", "[salle] « places » : réglage inconnu"),
@@ -126,6 +131,47 @@ def test_interns_get_french_lab_nbgrader_assignments_and_no_formgrader(tmp_path)
         "nbgrader.server_extensions.formgrader"]
 
 
+def loaded_server_extensions(config: Path, home: Path) -> set[str]:
+    """Start a real JupyterLab with the virtualenv's files plus ``config`` (as in the sandbox); what it loaded."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    home.mkdir(exist_ok=True)
+    env = {**os.environ, "JUPYTER_CONFIG_PATH": str(config), "HOME": str(home), "JUPYTER_RUNTIME_DIR": str(home / "rt")}
+    proc = subprocess.Popen([sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root", f"--port={port}",
+                             "--ip=127.0.0.1", f"--ServerApp.root_dir={home}", "--IdentityProvider.token=t"],
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        for _ in range(600):
+            try:
+                if urllib.request.urlopen(f"http://127.0.0.1:{port}/api/status?token=t", timeout=5).status == 200:
+                    break
+            except OSError:
+                time.sleep(0.1)
+    finally:
+        proc.terminate()
+        _, err = proc.communicate(timeout=60)
+    return {line.split("|")[0].split()[-1] for line in err.splitlines() if "extension was successfully loaded" in line}
+
+
+def test_an_intern_server_loads_only_what_an_intern_uses_and_a_teacher_keeps_everything(tmp_path):
+    """Issue 23: Voilà, the language server, Notebook 7 and Jupytext are not imported for an intern (processor
+    time at each start); the assignments, feedback, validation and offline charts are; a teacher keeps all."""
+    loaded = settings.load(write(tmp_path, GOOD))
+    intern = loaded_server_extensions(write_user_config(loaded, tmp_path / "interne", teacher=False), tmp_path / "i")
+    assert {"jupyterlab", "atelier_mg", "nbgrader.server_extensions.assignment_list",
+            "nbgrader.server_extensions.validate_assignment"} <= intern
+    assert not intern & {"voila.server_extension", "jupyter_lsp", "notebook", "jupyterlab_jupytext",
+                         "nbgrader.server_extensions.formgrader", "nbgrader.server_extensions.course_list"}
+    teacher = loaded_server_extensions(write_user_config(loaded, tmp_path / "enseignant", teacher=True), tmp_path / "e")
+    assert {"nbgrader.server_extensions.formgrader", "nbgrader.server_extensions.course_list",
+            "voila.server_extension", "jupyterlab"} <= teacher
+    page = json.loads((tmp_path / "interne" / "labconfig" / "page_config.json").read_text())["disabledExtensions"]
+    assert page["@voila-dashboards/jupyterlab-preview"] and "@jupyter/nbgrader:assignment-list" not in page
+    lab = json.loads((tmp_path / "interne" / "jupyter_server_config.json").read_text())["LabApp"]
+    assert lab["extension_manager"] == "readonly"  # never asks PyPI
+
+
 def test_the_sandbox_binds_only_the_intern_home_read_write(tmp_path):
     args = bwrap_args([Path("/opt/python")], [tmp_path / "internes" / "alice", tmp_path / "echange"])
     writable = [args[i + 1] for i, a in enumerate(args) if a == "--bind"]
@@ -192,3 +238,26 @@ def test_an_intern_sandbox_runs_the_package_but_never_sees_the_solutions(tmp_pat
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.split() == ["False", "False", "2"]
     assert (home / "x").read_text() == "ok"
+
+
+def test_the_total_memory_gives_the_number_of_jupyterlabs_at_once(tmp_path):
+    loaded = settings.load(write(tmp_path, GOOD + '[limites]\nmemoire = "2G"\nmemoire_totale = "21G"\n'))
+    assert loaded.limits.places == 10
+    assert settings.load(write(tmp_path, GOOD)).limits.places == 0  # no bound unless the DMG sets one
+
+
+def test_the_memory_setting_may_grow_or_shrink_between_two_starts_on_a_real_cgroup():
+    """A cgroup stays from one start to the next: raising « memoire » (1G → 2G) must not be refused by the kernel
+    (memory above memory+swap), nor lowering it."""
+    name = f"essai-{os.getpid()}"
+    try:
+        for size in (1024**3, 2 * 1024**3, 512 * 1024**2):
+            dirs = prepare_cgroups(name, size, 1.0, 128)
+            assert int((dirs["memory"] / "memory.limit_in_bytes").read_text()) == size
+            swap = dirs["memory"] / "memory.memsw.limit_in_bytes"
+            if swap.exists():
+                assert int(swap.read_text()) == size
+    finally:
+        for folder in cgroup_dirs(name).values():
+            if folder.exists():
+                folder.rmdir()

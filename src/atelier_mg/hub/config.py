@@ -20,6 +20,13 @@ from .settings import HubSettings, load
 
 HERE = Path(__file__).parent
 MIN_PASSWORD = 8
+# When the hub is full: the idle culler runs every minute and a class leaves a few at a time; a guess, said as one.
+FULL_RETRY_MINUTES = 5
+# Server extensions installed in the virtualenv that an intern's server does not load (a teacher's does).
+INTERN_UNUSED = ("voila.server_extension", "jupyter_lsp", "notebook", "jupyterlab_jupytext")
+# Their JupyterLab side, which would call the missing server extensions.
+INTERN_UNUSED_LAB = ("@voila-dashboards/jupyterlab-preview", "@jupyter-notebook/lab-extension",
+                     "jupyterlab-jupytext")
 
 
 def proxy_command(root: Path) -> str:
@@ -61,11 +68,17 @@ def write_user_config(settings: HubSettings, folder: Path, teacher: bool, course
         "nbgrader.server_extensions.validate_assignment": True,
         "nbgrader.server_extensions.formgrader": teacher,
         "nbgrader.server_extensions.course_list": teacher,
+        # What an intern does not use is not even imported (issue 23: each start costs processor time, and a
+        # class starts at once): Voilà's preview (dashboards are served by the rooms and the book), the language
+        # server, Notebook 7's pages (the hub opens /lab) and Jupytext (the course is in .ipynb). Teachers keep them.
+        **({} if teacher else {name: False for name in INTERN_UNUSED}),
     }
     settings_dir = folder / "lab-settings"
+    # « readonly »: no lookup of extensions on PyPI (no network from a server; nothing to install anyway).
+    lab = {"app_settings_dir": str(settings_dir), "extension_manager": "readonly", "news_url": None}
     (folder / "jupyter_server_config.json").write_text(json.dumps(
         {"ServerApp": {"jpserver_extensions": extensions},
-         "LabApp": {"app_settings_dir": str(settings_dir)},
+         "LabApp": lab,
          "LabServerApp": {"app_settings_dir": str(settings_dir)}}, indent=2))
     settings_dir.mkdir(exist_ok=True)
     (settings_dir / "overrides.json").write_text(json.dumps(
@@ -76,7 +89,8 @@ def write_user_config(settings: HubSettings, folder: Path, teacher: bool, course
     disabled = {"@jupyterlab/apputils-extension:announcements": True}
     if not teacher:
         disabled.update({"@jupyter/nbgrader:formgrader": True, "@jupyter/nbgrader:course-list": True,
-                         "@jupyter/nbgrader:create-assignment": True})
+                         "@jupyter/nbgrader:create-assignment": True,
+                         **{name: True for name in INTERN_UNUSED_LAB}})
     (labconfig / "page_config.json").write_text(json.dumps({"disabledExtensions": disabled}, indent=2))
     for path in [folder, settings_dir, labconfig, *folder.rglob("*")]:
         path.chmod(0o755 if path.is_dir() else 0o644)
@@ -109,7 +123,9 @@ def configure(c, settings_path: str | Path) -> None:
     c.JupyterHub.cleanup_proxy = True
     c.JupyterHub.default_url = "/hub/home"
     c.JupyterHub.template_paths = [str(HERE / "templates"), *_native_templates()]
-    c.JupyterHub.template_vars = {"minimum_password_length": MIN_PASSWORD}
+    c.JupyterHub.template_vars = {"minimum_password_length": MIN_PASSWORD, "retry_minutes": FULL_RETRY_MINUTES}
+    # « memoire_totale »: beyond so many JupyterLabs at once, the hub answers 429 (templates/error.html, in French).
+    c.JupyterHub.active_server_limit = settings.limits.places
 
     c.JupyterHub.authenticator_class = "atelier_mg.hub.auth.AtelierAuthenticator"
     c.Authenticator.allowed_users = {p.name for p in people}
@@ -146,6 +162,7 @@ def configure(c, settings_path: str | Path) -> None:
     c.AtelierSpawner.teachers = sorted(teachers)
     c.AtelierSpawner.jupyter_config = str(state / "jupyter")
     c.AtelierSpawner.carnet = str(root / "notebooks" / "carnet.ipynb")
+    c.AtelierSpawner.logs = str(state / "journaux")  # each server's log; its end goes to the hub's if it dies
     c.Spawner.environment = {"ATELIER_EXCHANGE": str(settings.exchange), "ATELIER_COURS": settings.course_id}
     c.AtelierSpawner.teacher_environment = {"ATELIER_GRADEBOOK": settings.gradebook}
 

@@ -28,7 +28,7 @@ SIZE = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*([KMGT]?)(?:i?[Bo]?)?\s*$", re.IGNOR
 KNOWN = {"cours", "promotion", "enseignants", "adresse", "port", "dossier", "inscription", "limites", "lti", "salle",
          "enseignants_administrateurs", "reseau"}
 NETWORK = {"isoler", "sous_reseau"}
-LIMITS = {"memoire", "processeurs", "inactivite_minutes", "demarrage_secondes", "processus"}
+LIMITS = {"memoire", "memoire_totale", "processeurs", "inactivite_minutes", "demarrage_secondes", "processus"}
 ROOM = {"adresse", "port"}
 LTI = {"emetteur", "client_id", "url_autorisation", "url_jwks", "champ_identifiant"}
 
@@ -40,6 +40,12 @@ class Limits:
     idle_seconds: int = 3600
     start_seconds: int = 120
     processes: int = 256
+    total_bytes: int = 0  # memory the JupyterLabs may take together (« memoire_totale »); 0: no bound
+
+    @property
+    def places(self) -> int:
+        """How many JupyterLabs may run at once, each counted at its limit (0: no bound)."""
+        return self.total_bytes // self.memory_bytes if self.total_bytes else 0
 
 
 @dataclass(frozen=True)
@@ -239,5 +245,15 @@ def _limits(section: object, problems: list[str]) -> Limits:
     if not isinstance(processes, int) or isinstance(processes, bool) or processes < 64:
         problems.append(f"[limites] « processus » : nombre entier, 64 au moins, attendu (valeur lue : {processes!r}).")
         processes = default.processes
+    total = 0
+    if "memoire_totale" in section:
+        try:
+            total = parse_size(section["memoire_totale"])
+        except ValueError:
+            total = -1
+        if total < memory:
+            problems.append(f"[limites] « memoire_totale » : taille au moins égale à « memoire » attendue, par exemple "
+                            f"« 20G » (valeur lue : {section['memoire_totale']!r}).")
+            total = 0
     return Limits(memory_bytes=memory, cpus=float(cpus), idle_seconds=idle * 60, start_seconds=start,
-                  processes=processes)
+                  processes=processes, total_bytes=total)

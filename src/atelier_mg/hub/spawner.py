@@ -21,6 +21,7 @@ Why this spawner (see also the README, « Pour une faculté ») — ``LocalProce
 
 from __future__ import annotations
 
+import asyncio
 import os
 import resource
 import shutil
@@ -64,30 +65,23 @@ def prepare_cgroups(unix: str, memory: int, cpus: float, processes: int = 256,
         folder.mkdir(parents=True, exist_ok=True)
     if "pids" in dirs:
         (dirs["pids"] / "pids.max").write_text(str(processes))
-    _set_memory(dirs["memory"], memory)
+    limit = dirs["memory"] / "memory.limit_in_bytes"
+    swap = dirs["memory"] / "memory.memsw.limit_in_bytes"
+    files = [limit] + ([swap] if swap.exists() else [])
+    # The kernel refuses memory > memory+swap: when the setting grows (the cgroup stays from a previous start),
+    # memory+swap first; when it shrinks, memory first.
+    if len(files) == 2 and limit.read_text().strip().isdigit() and memory > int(limit.read_text()):
+        files.reverse()
+    for path in files:
+        try:
+            path.write_text(str(memory))
+        except OSError:
+            if path == limit:
+                raise
     period = 100_000
     (dirs["cpu"] / "cpu.cfs_period_us").write_text(str(period))
     (dirs["cpu"] / "cpu.cfs_quota_us").write_text(str(int(cpus * period)))
     return dirs
-
-
-def _set_memory(folder: Path, memory: int) -> None:
-    """Memory limit, and memory + swap when the kernel has it (cgroup v1 refuses a memory limit above the
-    memory + swap one with EINVAL: when the limit is raised since the last start, the latter goes first)."""
-    limit, swap = folder / "memory.limit_in_bytes", folder / "memory.memsw.limit_in_bytes"
-    try:
-        limit.write_text(str(memory))
-    except OSError:
-        if not swap.exists():
-            raise
-        swap.write_text(str(memory))
-        limit.write_text(str(memory))
-        return
-    if swap.exists():
-        try:
-            swap.write_text(str(memory))
-        except OSError:
-            pass
 
 
 def read_only_paths(extra: list[Path] = ()) -> list[Path]:
@@ -107,6 +101,17 @@ def bwrap_args(read_only: list[Path], read_write: list[Path]) -> list[str]:
     return ["--unshare-pid", "--unshare-ipc", *system_binds(), "--proc", "/proc", "--dev", "/dev",
             "--perms", "1777", "--tmpfs", "/dev/shm", "--perms", "1777", "--tmpfs", "/tmp",
             "--perms", "1777", "--tmpfs", "/var/tmp", *folder_binds(read_only, read_write, mounted=("/tmp", "/var/tmp"))]
+
+
+class StartFailed(Exception):
+    """A server that ended during its start; ``jupyterhub_message`` is what the intern reads."""
+
+    jupyterhub_message = ("Votre JupyterLab s'est arrêté pendant son démarrage. L'incident est noté dans le journal "
+                          "du hub. Vos fichiers ne sont pas touchés : réessayez ; si cela se reproduit, prévenez "
+                          "l'équipe pédagogique.")
+
+    def __str__(self) -> str:
+        return self.jupyterhub_message
 
 
 class AtelierSpawner(LocalProcessSpawner):
@@ -132,6 +137,8 @@ class AtelierSpawner(LocalProcessSpawner):
     teacher_environment = Dict(help="environment added for a teacher (the gradebook)").tag(config=True)
     jupyter_config = Unicode(help="folder holding interne/ and enseignant/ (Jupyter configs)").tag(config=True)
     carnet = Unicode(help="notebook copied once into each intern's home (their own carnet)").tag(config=True)
+    logs = Unicode("", help="folder of the servers' logs (<logs>/<hub user name>.log, root only); empty: the hub's"
+                   ).tag(config=True)
 
     def _unix(self):
         import pwd
@@ -218,10 +225,55 @@ class AtelierSpawner(LocalProcessSpawner):
                    "--init-groups", "--no-new-privs", "--"]
         original = list(self.cmd)
         self.cmd = wrapped + original
+        log = self._open_log()
         try:
-            return await super().start()
+            if log is not None:
+                self.popen_kwargs = {"stderr": log}
+            ip, port = await super().start()
         finally:
             self.cmd = original
+            if log is not None:
+                log.close()  # the server holds its own copy
+        await self._listening(ip, port)
+        return ip, port
+
+    def _open_log(self):
+        if not self.logs:
+            return None
+        folder = Path(self.logs)
+        folder.mkdir(mode=0o700, exist_ok=True)
+        path = folder / f"{self.user.name}.log"
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
+        return os.fdopen(fd, "w")
+
+    def _log_tail(self, lines: int = 15) -> str:
+        path = Path(self.logs) / f"{self.user.name}.log" if self.logs else None
+        if path is None or not path.is_file():
+            return "(journal du serveur dans celui du hub)"
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+
+    async def _listening(self, ip: str, port: int) -> None:
+        """Return once the server accepts connections; if its process ends first, say so at once (issue 23).
+
+        JupyterHub itself only polls the server's URL until ``http_timeout``: a server that died at start left
+        the intern waiting minutes. Here the hub's log gets the cause (exit status, end of the server's log) and
+        the intern a French message with a button to retry (templates/not_running.html).
+        """
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.start_timeout
+        while loop.time() < deadline:
+            status = self.proc.poll() if self.proc is not None else None
+            if status is not None:
+                self.log.error("Le JupyterLab de %s s'est arrêté au démarrage (code de sortie %s). Fin de son "
+                               "journal :\n%s", self.user.name, status, self._log_tail())
+                raise StartFailed()
+            try:
+                _, writer = await asyncio.wait_for(asyncio.open_connection(ip or "127.0.0.1", port), 1)
+            except (TimeoutError, OSError):
+                await asyncio.sleep(0.2)
+                continue
+            writer.close()
+            return
 
     async def stop(self, now=False):
         await super().stop(now=now)
