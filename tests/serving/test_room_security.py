@@ -19,6 +19,7 @@ import pytest
 from conftest import ROOT, voila_on
 from playwright.sync_api import expect
 
+from atelier_mg.core import privacy
 from atelier_mg.serving.dashboards import ROOM_SAFE
 from atelier_mg.serving.kernels import ParticipantKernelManager
 
@@ -50,7 +51,8 @@ def test_each_kernel_runs_in_its_own_folder_removed_when_it_stops(tmp_path):
                 await client.wait_for_ready(timeout=60)
                 lines = []
                 code = (f"import os, tempfile\nopen('trace.txt', 'w').write('participant {i}')\n"
-                        "print(os.getcwd()); print(tempfile.gettempdir()); print(os.environ.get('ATELIER_SERVEUR_PARTAGE'))")
+                        "print(os.getcwd()); print(tempfile.gettempdir()); "
+                        f"print(os.environ.get({privacy.SERVED_TO_OTHERS_ENV!r}))")
                 await client.execute_interactive(
                     code, timeout=60,
                     output_hook=lambda m, lines=lines: lines.extend(m["content"].get("text", "").split()),
