@@ -50,7 +50,7 @@ def participant_page(title: str, dashboards: list[RoomDashboard], config: dict[s
             "</section>"
         )
     return (
-        _head(f"{title} — salle Atelier MG", static, ("vega.min.js", "participant.js"))
+        _head(f"{title} — salle Atelier MG", static, ("vega.min.js", "nombres.js", "participant.js"))
         + '<body class="participant"><header><h1>' + escape(title) + "</h1>"
         + '<p class="etat" role="status">Chargement du simulateur…</p></header>'
         + '<section id="etape" class="carte etape" aria-live="polite" hidden></section>'
@@ -157,7 +157,7 @@ def projection_page(title: str, dashboards: list[RoomDashboard], specs: dict[str
         for d in dashboards for k, _ in enumerate(d.simulators)
     )
     return (
-        _head(f"Projection — {title}", static, ("vega.min.js", "projection.js"))
+        _head(f"Projection — {title}", static, ("vega.min.js", "nombres.js", "projection.js"))
         + '<body class="projection"><header><h1>' + escape(title) + "</h1>"
         + '<button type="button" class="secondaire" data-action="qr" aria-expanded="false" aria-controls="rejoindre">'
         + "Afficher le QR code</button></header><main>"

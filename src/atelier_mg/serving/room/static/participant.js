@@ -26,23 +26,8 @@
     }).then(function (r) { return r.json().then(function (j) { j.status = r.status; return j; }); });
   }
 
-  /* Slider values in French (« 60 000 », « 0,005 ») in an <output>, kept in step with Vega's own text, which is
-     hidden (Vega writes « 60000 »); also when a programme step sets the value. */
-  var french = new Intl.NumberFormat("fr-FR", { maximumFractionDigits: 6 });
-  function frenchRanges(box) {
-    box.querySelectorAll(".vega-bind input[type=range]").forEach(function (input) {
-      var raw = input.nextElementSibling;
-      if (!raw || raw.tagName !== "SPAN") return;
-      raw.hidden = true;
-      var out = document.createElement("output");
-      out.className = "valeur";
-      raw.insertAdjacentElement("afterend", out);
-      function show() { out.textContent = french.format(Number(input.value)); }
-      show();
-      input.addEventListener("input", show);
-      new MutationObserver(show).observe(raw, { childList: true, characterData: true, subtree: true });
-    });
-  }
+  /* Slider values in French: nombres.js, shared with the projection page. */
+  var frenchRanges = window.atelierNombres.frenchRanges;
 
   /* Simulators: the book's Vega-Lite specs, compiled to Vega on the server (one cached file); inputs update
      the view in place, without the server. */

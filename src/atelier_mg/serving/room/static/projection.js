@@ -8,7 +8,7 @@
   var stepBox = document.querySelector(".etape-projetee");
   var qBox = document.querySelector(".question-projetee");
   var graph = qBox.querySelector(".graphique");
-  var french = new Intl.NumberFormat("fr-FR", { maximumFractionDigits: 6 });
+  var french = window.atelierNombres.french, frenchRanges = window.atelierNombres.frenchRanges;
   vega.formatLocale(cfg.locale);
 
   var qrButton = document.querySelector("[data-action=qr]");
@@ -19,20 +19,6 @@
     qrButton.textContent = join.hidden ? "Afficher le QR code" : "Masquer le QR code";
   });
 
-  function frenchRanges(box) {
-    box.querySelectorAll(".vega-bind input[type=range]").forEach(function (input) {
-      var raw = input.nextElementSibling;
-      if (!raw || raw.tagName !== "SPAN") return;
-      raw.hidden = true;
-      var out = document.createElement("output");
-      out.className = "valeur";
-      raw.insertAdjacentElement("afterend", out);
-      function show() { out.textContent = french.format(Number(input.value)); }
-      show();
-      input.addEventListener("input", show);
-      new MutationObserver(show).observe(raw, { childList: true, characterData: true, subtree: true });
-    });
-  }
 
   function showSimulator(key, settings) {
     document.querySelectorAll(".simulateurs .simulateur").forEach(function (b) { b.hidden = b.dataset.spec !== key; });
