@@ -21,6 +21,10 @@ A key file::
           assert isinstance(consultent_cpts, (int, float)), "…"
         cle: |                        # the key (a failure shows a neutral message, never the key)
           assert math.isclose(consultent_cpts, 15_000)
+        nature: connaissance          # or « raisonnement » (deciding on a vignette): counted in the share
+
+The share of reasoning (:func:`reasoning_share`) is the points of the cells marked « raisonnement »
+over the auto-graded points; each notebook states it in its header and a test keeps it true.
 """
 
 from __future__ import annotations
@@ -34,7 +38,8 @@ import yaml
 
 ENV = "ATELIER_CLES"
 TOP = {"devoir", "notebook", "preparation", "reponses", "sondes", "cellules"}
-CELL = {"forme", "cle", "reponses"}
+CELL = {"forme", "cle", "reponses", "nature"}
+NATURES = ("raisonnement", "connaissance")
 
 
 class KeyFileError(ValueError):
@@ -101,6 +106,12 @@ def _names(code: object) -> set[str]:
     return {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
 
 
+def _refuse_unknown(found: set, allowed: set, path: Path, where: str = "") -> None:
+    unknown = sorted(map(str, set(found) - allowed))
+    if unknown:
+        raise KeyFileError(f"{path.name} : {where}rubrique inconnue « {unknown[0]} » (attendu : {', '.join(sorted(allowed))}).")
+
+
 def _identifier(name: object, where: str, path: Path) -> str:
     if not isinstance(name, str) or not name.isidentifier():
         raise KeyFileError(f"{path.name} : « {name} » ({where}) n'est pas un nom de variable Python.")
@@ -121,10 +132,7 @@ def load_key(path: Path, assignment: str | None = None) -> Key:
         raise KeyFileError(f"{path.name} : YAML invalide{where}.") from None
     if not isinstance(data, dict):
         raise KeyFileError(f"{path.name} : le fichier de clés doit décrire un devoir (devoir, reponses, cellules).")
-    unknown = set(data) - TOP
-    if unknown:
-        raise KeyFileError(f"{path.name} : rubrique inconnue « {sorted(map(str, unknown))[0]} » "
-                        f"(attendu : {', '.join(sorted(TOP))}).")
+    _refuse_unknown(set(data), TOP, path)
     name = data.get("devoir")
     if not isinstance(name, str) or not name:
         raise KeyFileError(f"{path.name} : indiquez le devoir (« devoir: <nom> »).")
@@ -158,10 +166,11 @@ def load_key(path: Path, assignment: str | None = None) -> Key:
     for grade_id, spec in cells.items():
         if not isinstance(spec, dict) or not spec:
             raise KeyFileError(f"{path.name} : la cellule « {grade_id} » doit avoir « forme » et/ou « cle ».")
-        extra = set(spec) - CELL
-        if extra:
-            raise KeyFileError(f"{path.name} : cellule « {grade_id} » : rubrique inconnue « {sorted(map(str, extra))[0]} » "
-                            f"(attendu : forme, cle, reponses).")
+        _refuse_unknown(set(spec), CELL, path, f"cellule « {grade_id} » : ")
+        nature = spec.get("nature", "")
+        if nature not in ("", *NATURES):
+            raise KeyFileError(f"{path.name} : cellule « {grade_id} » : nature « {nature} » inconnue "
+                            f"(attendu : {' ou '.join(NATURES)}).")
         used = spec.get("reponses")
         if used is None:  # the answers and probes its checks name
             used = sorted((_names(spec.get("forme", "")) | _names(spec.get("cle", ""))) & known)
@@ -172,6 +181,7 @@ def load_key(path: Path, assignment: str | None = None) -> Key:
             "forme": _code(spec.get("forme", ""), f"{grade_id}.forme", path),
             "cle": _code(spec.get("cle", ""), f"{grade_id}.cle", path),
             "reponses": list(used),
+            "nature": nature,
         }
     return Key(path=path.resolve(), assignment=name, notebook=str(data.get("notebook") or name),
                preparation=_code(data.get("preparation", ""), "preparation", path), answers=answers,
@@ -186,6 +196,12 @@ def check_cells(key: Key, graded: set[str]) -> None:
     extra = sorted(set(key.cells) - graded)
     if extra:
         raise KeyFileError(f"{key.path.name} : la cellule « {extra[0]} » n'existe pas dans le devoir.")
+
+
+def reasoning_share(key: Key, points: dict[str, float]) -> tuple[float, float]:
+    """(points of the cells marked « raisonnement », auto-graded points) — ``points`` by grade id."""
+    total = sum(points[g] for g in key.cells)
+    return sum(points[g] for g, spec in key.cells.items() if spec["nature"] == "raisonnement"), total
 
 
 def inline_source(key: Key, grade_id: str) -> str:
