@@ -10,10 +10,25 @@ NEW_DATASETS = ("angine_culture_raa", "livrables_cnam_2024", "prescription_secur
 
 def test_throat_culture_age_window_is_the_2011_guideline():
     raa = data.mapping("angine_culture_raa", "parametre", "valeur")
-    # SPILF/SFP/GPIP 2011: a stay in an endemic area counts between 5 and 25 years of age.
-    assert (raa["age_min_sejour_endemie"], raa["age_max_sejour_endemie"]) == (5, 25)
-    contre = data.read_metadata("angine_culture_raa")["verification"]["contre"]
-    assert "antécédent personnel de RAA" in contre and "n'a pas pu être rouvert" in contre
+    # SPILF/SFP/GPIP 2011: repeated streptococcal sore throats or a stay in an endemic area count between 5 and
+    # 25 years of age; a personal history of acute rheumatic fever counts at any age.
+    assert (raa["age_min_fenetre_risque"], raa["age_max_fenetre_risque"]) == (5, 25)
+    meta = data.read_metadata("angine_culture_raa")
+    assert "antécédent personnel de RAA" in meta["verification"]["contre"]
+    assert "n'a pu être rouvert" in meta["verification"]["contre"]  # said, not hidden
+    assert "qu'en appoint" in " ".join(meta["description"].split())
+
+
+def test_the_chapter_does_not_make_each_rheumatic_fever_criterion_sufficient_alone():
+    from pathlib import Path
+
+    text = " ".join((Path(__file__).parents[3] / "book" / "antibiotiques.md").read_text(encoding="utf-8").split())
+    assert "Chacun de ces critères suffit" not in text
+    assert "*associé* soit à des **angines à streptocoque répétées**" in text
+    assert "ne viennent qu'en appoint" in text
+    bib = (Path(__file__).parents[3] / "book" / "references.bib").read_text(encoding="utf-8")
+    entry = bib[bib.index("@misc{spilf2011orl"):].split("\n}\n", 1)[0]
+    assert "Texte lu dans une copie" not in entry and "n'ont pu être rouverts" in entry
 
 
 def test_every_first_deliverable_of_the_slide_is_accounted_for():
@@ -62,6 +77,6 @@ def test_sex_gap_is_an_external_analysis_next_to_the_cnam_mean():
 def test_new_datasets_record_their_check():
     for name in NEW_DATASETS:
         meta = data.read_metadata(name)
-        assert meta["verification"]["date"] == "2026-11-30"
+        assert "2026-11-30" <= meta["verification"]["date"] <= "2026-12-08", name  # checked, and re-checked since
         assert "http" in meta["verification"]["contre"], name
         assert meta["source"]["localisation"], name

@@ -47,11 +47,14 @@ def test_deprescription_is_a_reasoned_review_capped_by_the_programme_targets():
         pm.deprescribe(lines, 2)
 
 
-def test_benzodiazepines_are_stopped_only_beyond_the_recommended_duration_for_their_use():
+def test_benzodiazepines_are_stopped_only_beyond_the_recommended_duration_for_their_use_and_age():
     s = pm.settings()
-    # HAS 2015: 4 weeks in insomnia, 8 to 12 weeks in anxiety, taper included
-    maxima = {"hypnotique": s["hypnotique_duree_max_semaines"], "anxiolytique": s["anxiolytique_duree_max_semaines"]}
-    assert maxima == {"hypnotique": 4, "anxiolytique": 12}
+    # HAS 2015 (adults): 4 weeks in insomnia, 8 to 12 weeks in anxiety, taper included; STOPP/START v3 (older
+    # people): 4 weeks. Every simulated patient is 65 or older: the shorter duration applies.
+    assert (s["hypnotique_duree_max_semaines"], s["anxiolytique_duree_max_semaines"]) == (4, 12)
+    assert s["benzodiazepine_duree_max_65plus_semaines"] == 4
+    maxima = {code: pm.max_weeks(code) for code in ("hypnotique", "anxiolytique")}
+    assert maxima == {"hypnotique": 4, "anxiolytique": 4}
     lines = pm.generate(1500, seed=11)
     ruled = lines.lignes["classe"].isin(list(maxima))
     assert lines.lignes.loc[~ruled, "duree_semaines"].isna().all()
@@ -59,19 +62,20 @@ def test_benzodiazepines_are_stopped_only_beyond_the_recommended_duration_for_th
     for code, maximum in maxima.items():
         bzd = lines.lignes[lines.lignes["classe"] == code]
         assert len(bzd) > 80 and bzd["duree_semaines"].notna().all()
-        # Flagged exactly when the line has lasted longer than the maximum for this use.
+        # Flagged exactly when the line has lasted longer than the maximum for this use at this age.
         assert (bzd["a_reevaluer"] == (bzd["duree_semaines"] > maximum)).all()
         assert ((bzd["motif_maintien"] == pm.KEPT_DURATION) == (bzd["duree_semaines"] <= maximum)).all()
         assert 0.06 < (bzd["duree_semaines"] <= maximum).mean() < 0.25  # 15 % of recent lines (illustrative)
         stopped = result.removed[result.removed["classe"] == code].merge(bzd[["identifiant", "duree_semaines"]],
                                                                          on="identifiant")
         assert len(stopped) > 0 and (stopped["duree_semaines"] > maximum).all()
-    # A hypnotic taken for 6 weeks is beyond its maximum, an anxiolytic taken for 6 weeks is not.
+    # At 65 or more, an anxiolytic taken for 6 weeks is beyond the STOPP/START maximum, like a hypnotic; one taken
+    # for 4 weeks is not (nor a hypnotic).
     hand = pd.DataFrame({"identifiant": ["a", "b"], "classe": ["hypnotique", "anxiolytique"], "cout_annuel_eur": 25.0,
                          "a_reevaluer": True})
     assert "durée maximale recommandée dans l'insomnie" in pm.classes().loc["hypnotique", "commentaire"]
-    assert pm.apply_duration_rules(hand.iloc[[0]], _Weeks(6))["a_reevaluer"].tolist() == [True]
-    assert pm.apply_duration_rules(hand.iloc[[1]], _Weeks(6))["a_reevaluer"].tolist() == [False]
+    assert pm.apply_duration_rules(hand, _Weeks(6))["a_reevaluer"].tolist() == [True, True]
+    assert pm.apply_duration_rules(hand, _Weeks(4))["a_reevaluer"].tolist() == [False, False]
 
 
 class _Weeks:
@@ -109,31 +113,40 @@ class _AlwaysIndicated:
         return np.zeros(n)
 
 
-def test_an_ipp_is_never_stopped_without_checking_its_indication():
+def test_an_ipp_is_stopped_only_without_a_documented_indication_and_an_antithrombotic_alone_is_not_one():
+    # HAS 2022: with an NSAID, the IPP is justified at 65 or with an antithrombotic; without an NSAID, it is
+    # useless to protect a patient at low digestive risk from an antiplatelet or an anticoagulant.
+    assert pd.isna(pm.classes().loc["ipp", "indique_avec"])
+    assert "ne suffit pas" in pm.classes().loc["ipp", "commentaire"]
     lines = pm.generate(1500, seed=2026)
     result = pm.review(lines, 1.0, seed=2026)
     on_antithrombotic = set(lines.lignes.loc[lines.lignes["classe"].isin(["antiagregant", "anticoagulant"]), "identifiant"])
     ipp = lines.lignes[lines.lignes["classe"] == "ipp"]
     stopped = result.removed[result.removed["classe"] == "ipp"]
     assert len(stopped) > 20 and len(ipp) > 300
-    assert not stopped["identifiant"].isin(on_antithrombotic).any(), "IPP arrêté chez un patient sous antithrombotique"
-    with_partner = ipp["identifiant"].isin(on_antithrombotic)
-    assert (ipp.loc[with_partner, "motif_maintien"] == pm.KEPT_WITH).all() and not ipp.loc[with_partner, "a_reevaluer"].any()
-    # Among the others, about 30 % (illustrative share) have another documented indication and are kept too.
-    others = ipp[~with_partner]
-    share = (others["motif_maintien"] == pm.KEPT_INDICATION).mean()
-    assert 0.2 < share < 0.4 and (others["a_reevaluer"] == (others["motif_maintien"] == "")).all()
-    # Hand-built: 84 years, DOAC + aspirin + IPP + laxative with tramadol: neither the IPP nor the laxative is stopped.
+    # No IPP is stopped without its indication having been checked and found missing.
+    stopped_lines = ipp.merge(stopped[["identifiant"]], on="identifiant")
+    assert (stopped_lines["motif_maintien"] == "").all() and stopped_lines["a_reevaluer"].all()
+    # An antithrombotic does not keep the IPP by itself: some patients on one have their IPP stopped…
+    assert stopped["identifiant"].isin(on_antithrombotic).any()
+    # … and, with or without one, about 30 % (illustrative share) have a documented indication and keep it.
+    for group in (ipp[ipp["identifiant"].isin(on_antithrombotic)], ipp[~ipp["identifiant"].isin(on_antithrombotic)]):
+        assert len(group) > 60
+        share = (group["motif_maintien"] == pm.KEPT_INDICATION).mean()
+        assert 0.2 < share < 0.4 and (group["a_reevaluer"] == (group["motif_maintien"] == "")).all()
+    # Hand-built: 84 years, DOAC + aspirin + IPP + laxative with tramadol, no documented digestive risk: the IPP is
+    # stoppable (HAS 2022), the laxative is kept (opioid), the antithrombotics are never stopped by a rule.
     checked = pm.apply_indication_rules(_one_patient("anticoagulant", "antiagregant", "ipp", "laxatif",
                                                      "antalgique_palier2", "vitamine_d"), _NoOtherIndication())
     flags = dict(zip(checked["classe"], checked["a_reevaluer"], strict=True))
-    assert flags == {"anticoagulant": False, "antiagregant": False, "ipp": False, "laxatif": False,
+    assert flags == {"anticoagulant": False, "antiagregant": False, "ipp": True, "laxatif": False,
                      "antalgique_palier2": False, "vitamine_d": True}
-    # The same IPP without antithrombotic nor other indication is stoppable; with a documented one it is kept.
+    # With a documented indication (ulcer or upper digestive bleeding history…), the same IPP is kept.
+    documented = pm.apply_indication_rules(_one_patient("antiagregant", "ipp"), _AlwaysIndicated())
+    assert documented.set_index("classe").loc["ipp", "a_reevaluer"] == False  # noqa: E712
+    assert documented.set_index("classe").loc["ipp", "motif_maintien"] == pm.KEPT_INDICATION
     alone = pm.apply_indication_rules(_one_patient("ipp"), _NoOtherIndication())
     assert alone["a_reevaluer"].tolist() == [True] and alone["motif_maintien"].tolist() == [""]
-    documented = pm.apply_indication_rules(_one_patient("ipp"), _AlwaysIndicated())
-    assert documented["a_reevaluer"].tolist() == [False] and documented["motif_maintien"].tolist() == [pm.KEPT_INDICATION]
 
 
 def test_sex_specific_classes_are_drawn_by_sex_and_clinical_assessments_are_not_automated():

@@ -25,7 +25,10 @@ from ..patientele.model import age_years
 FRAILTY_SD = 0.43  # log-normal spread of the number of treatments between patients (calibration)
 FRAILTY_SCALE = 0.77  # calibration: about 50 % polymedicated and 12 % hyperpolymedicated patients (Cnam)
 # Classes whose stop criterion depends on how long the line has lasted (``regle_arret`` = duree): class code →
-# the parameters (data/parametres_polymedication) giving the recommended maximum and the share of recent lines.
+# the parameters (data/parametres_polymedication) giving the recommended maximum for the use and the share of recent
+# lines. Every simulated patient is 65 or older, so the maximum applied is the shorter of the maximum for the use
+# (HAS 2015, adults) and the one for older people (STOPP/START v3): ``OLDER_PATIENT_MAXIMUM``.
+OLDER_PATIENT_MAXIMUM = "benzodiazepine_duree_max_65plus_semaines"
 DURATION_RULES = {
     "hypnotique": ("hypnotique_duree_max_semaines", "benzodiazepine_part_recente_pct"),
     "anxiolytique": ("anxiolytique_duree_max_semaines", "benzodiazepine_part_recente_pct"),
@@ -105,10 +108,12 @@ def generate(n: int = 500, seed: int = 2026, reference: dt.date = dt.date(2026, 
 def apply_indication_rules(lignes: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
     """Check the indication of each line whose class is stopped only « sans indication retenue ».
 
-    A line is kept when another treatment of the same patient is an indication for it (``indique_avec``: an IPP
-    with an antiplatelet or an anticoagulant after 65, a laxative with a level-2 analgesic), or when the patient
-    has another documented indication (drawn with the illustrative share ``part_indication_autre``: ulcer
-    history, treated osteoporosis…). Classes whose stop needs a clinical assessment the model cannot make
+    A line is kept when another treatment of the same patient is an indication for it (``indique_avec``: a
+    laxative with a level-2 analgesic), or when the patient has another documented indication (drawn with the
+    illustrative share ``part_indication_autre``: history of ulcer or upper digestive bleeding, severe
+    oesophagitis, treated osteoporosis…). An antiplatelet or an anticoagulant alone is not an indication of the
+    IPP: the HAS (2022) finds it useless without an NSAID in a patient at low digestive risk, so an IPP taken
+    with an antithrombotic is kept only with such a documented risk. Classes whose stop needs a clinical assessment the model cannot make
     (``regle_arret`` = consultation) are never stopped by the model.
     """
     table = classes()
@@ -142,9 +147,10 @@ def order_by_priority(lignes: pd.DataFrame) -> pd.DataFrame:
 def apply_duration_rules(lignes: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
     """Draw how long each line of a duration-ruled class has lasted, and flag it only beyond the maximum.
 
-    A benzodiazepine taken for no longer than the recommended maximum (HAS 2015: 4 weeks for a hypnotic, 12 for an
-    anxiolytic, taper included) is not a deprescription target; beyond it, the review proposes a progressive stop.
-    The share of recent lines is illustrative.
+    A benzodiazepine taken for no longer than the recommended maximum is not a deprescription target; beyond it, the
+    review proposes a progressive stop. The maximum is the shorter of the one for the use (HAS 2015, adults:
+    4 weeks for a hypnotic, 12 for an anxiolytic, taper included) and the one for older people (STOPP/START v3:
+    4 weeks), since every simulated patient is 65 or older. The share of recent lines is illustrative.
     """
     s = settings()
     lignes = lignes.copy()
@@ -153,7 +159,7 @@ def apply_duration_rules(lignes: pd.DataFrame, rng: np.random.Generator) -> pd.D
         lignes["motif_maintien"] = ""
     for code, (max_key, recent_key) in DURATION_RULES.items():
         rows = lignes.index[lignes["classe"] == code]
-        maximum = int(s[max_key])
+        maximum = max_weeks(code)
         recent = rng.random(len(rows)) < s[recent_key] / 100
         weeks = np.where(recent, rng.integers(1, maximum + 1, len(rows)),
                          rng.integers(maximum + 1, LONGEST_LINE_WEEKS + 1, len(rows)))
@@ -162,6 +168,12 @@ def apply_duration_rules(lignes: pd.DataFrame, rng: np.random.Generator) -> pd.D
         lignes.loc[rows[weeks <= maximum], "motif_maintien"] = KEPT_DURATION
     lignes["a_reevaluer"] = lignes["a_reevaluer"].astype(bool)
     return lignes
+
+
+def max_weeks(code: str) -> int:
+    """Weeks of a duration-ruled class beyond which the review proposes a stop, for a patient of 65 or older."""
+    s = settings()
+    return int(min(s[DURATION_RULES[code][0]], s[OLDER_PATIENT_MAXIMUM]))
 
 
 def per_patient(lines: Lines) -> pd.DataFrame:
@@ -196,7 +208,7 @@ def review(lines: Lines, achievement: float = 1.0, seed: int = 0) -> Review:
 
     Deprescription is a reasoned review, not a quota: for each reviewed patient, only the lines whose explicit
     stop criterion was checked (data/classes_traitement_chronique: benzodiazepine beyond the recommended duration,
-    IPP without antithrombotic or other indication, supplement without indication…) are stopped, riskiest class
+    IPP without a documented indication, supplement without indication…) are stopped, riskiest class
     first, up to the programme's target (4 lines if hyperpolymedicated, 2 if polymedicated). A line without such
     a criterion (antiplatelet, statin, levothyroxine, diuretic…), with a checked indication, or whose stop needs
     a clinical assessment (level-2 analgesic, alpha-blocker) is never stopped to fill the quota: the review
@@ -247,8 +259,8 @@ def removed_by_class(result: Review) -> pd.DataFrame:
 
 
 KEPT_SENTENCE = ("lignes d'une classe à réévaluer sont laissées après vérification : benzodiazépine encore dans la "
-                 "durée recommandée, IPP avec un antithrombotique ou une autre indication, supplément ou laxatif "
-                 "indiqué ; l'antalgique de niveau 2 et l'alpha-bloquant se réévaluent en consultation, pas par une règle.")
+                 "durée recommandée, IPP dont l'indication est documentée (antécédent d'ulcère ou d'hémorragie "
+                 "digestive, par exemple), supplément ou laxatif indiqué ; l'antalgique de niveau 2 et l'alpha-bloquant se réévaluent en consultation, pas par une règle.")
 
 
 def review_message(result: Review) -> str:
