@@ -85,8 +85,9 @@ def test_a_chapter_says_vérifié_only_for_what_was_read_in_the_primary_text(fol
     assert "seulement dans une reproduction" in copy and "vérifié contre" not in copy
     meta = folder / "piliers.meta.yaml"
     meta.write_text(re.sub(r"\n  lecture: [a-z_]+", "", meta.read_text()))
+    assert "ne couvre pas les règles énoncées dans le texte sans jeu de données" in copy
     unsaid = freshness.date_line(["valeurs", "missions", "piliers"]).detail
-    assert "1 sans que les métadonnées le précisent" in unsaid and "chacun" not in unsaid
+    assert "1 sans que les métadonnées le précisent" in unsaid and "chacun vérifié" not in unsaid
 
 
 def test_the_reading_of_a_check_is_one_of_three_words(folder):

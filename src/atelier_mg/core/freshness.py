@@ -95,16 +95,20 @@ def date_line(names: list[str]) -> DateLine:
     headline = f"À jour au {french_date(oldest)}"
     if len(facts) == 1:
         return DateLine(headline, f"date à laquelle le seul jeu de données de ce chapitre, « {facts[0].title} », "
-                        f"a été {SINGLE_READING.get(facts[0].read, SINGLE_READING[None])}.")
+                        f"a été {SINGLE_READING.get(facts[0].read, SINGLE_READING[None])}.{PROSE}")
     if oldest == newest:
         return DateLine(headline, f"les {len(facts)} jeux de données qu'utilise ce chapitre ont tous été relus à "
-                        f"cette date ; {readings(facts)}.")
+                        f"cette date ; {readings(facts)}.{PROSE}")
     eldest = [f for f in facts if f.checked == oldest]
     which = "le plus ancien" if len(eldest) == 1 else "les plus anciens"
     return DateLine(headline, f"date de la plus ancienne vérification ; les {len(facts)} jeux de données qu'utilise "
                     f"ce chapitre ont été relus {french_span(oldest, newest)} ; {which} : {_titles(eldest)} ; "
-                    f"{readings(facts)}.")
+                    f"{readings(facts)}.{PROSE}")
 
+
+# The date covers the datasets only: a rule stated in the prose without a dataset is dated by its reference.
+PROSE = (" Cette date ne couvre pas les règles énoncées dans le texte sans jeu de données : chaque règle renvoie à sa "
+         "référence, dont la bibliographie donne l'adresse et, le plus souvent, le jour où elle a été lue.")
 
 SINGLE_READING = {
     "source_primaire": "vérifié contre le texte de sa source primaire",
