@@ -226,6 +226,14 @@ def test_each_chapter_is_dated_by_the_oldest_check_of_the_data_it_loaded(built_b
         assert f"{len(checked)} jeux de données" in line or len(checked) == 1, line
         if min(checked.values()) != max(checked.values()):
             assert "entre le" in line and "plus ancien" in line, line
+        # « Vérifié contre sa source » only of what the check read in the primary text itself.
+        readings = [data.read_metadata(n)["verification"].get("lecture") for n in used]
+        if len(used) > 1 and all(r == "source_primaire" for r in readings):
+            assert "chacun vérifié contre le texte même de sa source primaire" in line, line
+        elif len(used) > 1:
+            assert "chacun vérifié" not in line and "ce qui a été lu : " in line, line
+            copies = readings.count("reproduction")
+            assert not copies or f"{copies} seulement dans une reproduction ou un résumé" in line, line
 
 
 def test_chapters_without_data_and_with_one_dataset_say_what_is_true(tmp_path):

@@ -55,11 +55,45 @@ def test_a_chapter_is_dated_by_the_oldest_check_of_what_it_uses(folder):
     assert "3 jeux de données" in line.detail and "entre le 3 mars et le 1er octobre 2026" in line.detail
     assert "le plus ancien : « " + data.read_metadata("valeurs")["titre"] + " »" in line.detail
     same = freshness.date_line(["piliers", "missions"])
-    assert same.headline == "À jour au 1er octobre 2026" and "tous été vérifiés" in same.detail
+    assert same.headline == "À jour au 1er octobre 2026" and "tous été relus" in same.detail
     one = freshness.date_line(["valeurs"])
     assert one.headline == "À jour au 3 mars 2026" and data.read_metadata("valeurs")["titre"] in one.detail
     none = freshness.date_line([])
     assert "À jour" not in none.headline and "aucun jeu de données" in none.detail
+
+
+def _read_as(folder, name, reading):
+    meta = folder / f"{name}.meta.yaml"
+    text = re.sub(r"\n  lecture: [a-z_]+", "", meta.read_text())
+    new = re.sub(r"(verification:\n(?:  .*\n)*?  date: [^\n]*\n)", rf"\g<1>  lecture: {reading}\n", text, count=1)
+    assert new != text, name
+    meta.write_text(new)
+
+
+def test_a_chapter_says_vérifié_only_for_what_was_read_in_the_primary_text(folder):
+    for name, reading in (("valeurs", "source_primaire"), ("piliers", "reproduction"), ("missions", "sans_objet")):
+        _read_as(folder, name, reading)
+        _checked_on(folder, name, "2026-10-01")
+    mixed = freshness.date_line(["valeurs", "piliers", "missions"]).detail
+    assert "1 dans le texte même de la source primaire" in mixed
+    assert "1 seulement dans une reproduction ou un résumé" in mixed and data.read_metadata("piliers")["titre"] in mixed
+    assert "1 aux valeurs illustratives" in mixed and "chacun vérifié" not in mixed
+    assert "vérifié contre le texte de sa source primaire" in freshness.date_line(["valeurs"]).detail
+    _read_as(folder, "missions", "source_primaire")
+    assert "chacun vérifié contre le texte même de sa source primaire" in freshness.date_line(["valeurs", "missions"]).detail
+    copy = freshness.date_line(["piliers"]).detail
+    assert "seulement dans une reproduction" in copy and "vérifié contre" not in copy
+    meta = folder / "piliers.meta.yaml"
+    meta.write_text(re.sub(r"\n  lecture: [a-z_]+", "", meta.read_text()))
+    assert "ne couvre pas les règles énoncées dans le texte sans jeu de données" in copy
+    unsaid = freshness.date_line(["valeurs", "missions", "piliers"]).detail
+    assert "1 sans que les métadonnées le précisent" in unsaid and "chacun vérifié" not in unsaid
+
+
+def test_the_reading_of_a_check_is_one_of_three_words(folder):
+    _read_as(folder, "valeurs", "relu_vite")
+    with pytest.raises(data.DataError, match=r"verification\.lecture » invalide \(« relu_vite »"):
+        data.read_metadata("valeurs")
 
 
 def _glue(nb):

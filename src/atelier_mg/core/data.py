@@ -123,7 +123,15 @@ def _verification_problems(verification: Any) -> list[str]:
     problems = _date_problems("verification.date", verification.get("date"), partial=False)
     if not str(verification.get("contre") or "").strip():
         problems.append("champ « verification.contre » manquant (la source relue)")
+    reading = verification.get("lecture")
+    if reading is not None and reading not in READINGS:
+        problems.append(f"champ « verification.lecture » invalide (« {reading} » ; valeurs : {', '.join(READINGS)})")
     return problems
+
+
+# What the last check read (``verification.lecture``, optional): the primary text itself, only a reproduction
+# or a summary of it (copy of the Journal officiel, ameli page, press…), or nothing (illustrative values).
+READINGS = ("source_primaire", "reproduction", "sans_objet")
 
 
 def _date_problems(field: str, value: Any, partial: bool) -> list[str]:

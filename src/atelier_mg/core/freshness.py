@@ -58,6 +58,7 @@ class Fact:
     checked: dt.date
     against: str
     urls: tuple[str, ...]
+    read: str | None = None  # verification.lecture: source_primaire, reproduction, sans_objet, or not said
 
 
 def fact(name: str) -> Fact:
@@ -71,7 +72,7 @@ def fact(name: str) -> Fact:
     # Then the pages the last check read (named in « contre »).
     urls += [u for u in (m.rstrip(".") for m in ADDRESS.findall(against)) if u not in urls]
     return Fact(name=name, title=meta["titre"], checked=dt.date.fromisoformat(str(check["date"])),
-                against=against, urls=tuple(urls))
+                against=against, urls=tuple(urls), read=check.get("lecture"))
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,11 @@ class DateLine:
 
 
 def date_line(names: list[str]) -> DateLine:
-    """What a chapter that used these datasets may truthfully say about its date."""
+    """What a chapter that used these datasets may truthfully say about its date, and about what was read.
+
+    « Vérifié contre sa source » is said only of a dataset whose ``verification.lecture`` says the primary text
+    itself was read; the others are « relus », and the line says how many were read only in a reproduction.
+    """
     if not names:
         return DateLine("Aucune date de vérification", "ce chapitre n'utilise aucun jeu de données de data/ ; "
                         "ses affirmations renvoient seulement aux références citées dans son texte.")
@@ -90,17 +95,56 @@ def date_line(names: list[str]) -> DateLine:
     headline = f"À jour au {french_date(oldest)}"
     if len(facts) == 1:
         return DateLine(headline, f"date à laquelle le seul jeu de données de ce chapitre, « {facts[0].title} », "
-                        "a été vérifié contre sa source.")
+                        f"a été {SINGLE_READING.get(facts[0].read, SINGLE_READING[None])}.{PROSE}")
     if oldest == newest:
-        return DateLine(headline, f"les {len(facts)} jeux de données qu'utilise ce chapitre ont tous été vérifiés "
-                        "contre leur source à cette date.")
+        return DateLine(headline, f"les {len(facts)} jeux de données qu'utilise ce chapitre ont tous été relus à "
+                        f"cette date ; {readings(facts)}.{PROSE}")
     eldest = [f for f in facts if f.checked == oldest]
-    named = " ; ".join(f"« {f.title} »" for f in eldest[:3])
-    if len(eldest) > 3:
-        named += f" et {len(eldest) - 3} autre{'s' if len(eldest) > 4 else ''}"
     which = "le plus ancien" if len(eldest) == 1 else "les plus anciens"
     return DateLine(headline, f"date de la plus ancienne vérification ; les {len(facts)} jeux de données qu'utilise "
-                    f"ce chapitre ont été vérifiés contre leur source {french_span(oldest, newest)} ; {which} : {named}.")
+                    f"ce chapitre ont été relus {french_span(oldest, newest)} ; {which} : {_titles(eldest)} ; "
+                    f"{readings(facts)}.{PROSE}")
+
+
+# The date covers the datasets only: a rule stated in the prose without a dataset is dated by its reference.
+PROSE = (" Cette date ne couvre pas les règles énoncées dans le texte sans jeu de données : chaque règle renvoie à sa "
+         "référence, dont la bibliographie donne l'adresse et, le plus souvent, le jour où elle a été lue.")
+
+SINGLE_READING = {
+    "source_primaire": "vérifié contre le texte de sa source primaire",
+    "reproduction": "relu, mais seulement dans une reproduction ou un résumé de sa source (le texte primaire n'a "
+                    "pas été ouvert : voir ses métadonnées)",
+    "sans_objet": "relu ; ses valeurs sont illustratives, sans source à vérifier",
+    None: "relu (ses métadonnées disent contre quoi, sans préciser si le texte primaire a été ouvert)",
+}
+
+
+def _titles(facts: list[Fact]) -> str:
+    named = " ; ".join(f"« {f.title} »" for f in facts[:3])
+    if len(facts) > 3:
+        named += f" et {len(facts) - 3} autre{'s' if len(facts) > 4 else ''}"
+    return named
+
+
+def readings(facts: list[Fact]) -> str:
+    """How the datasets were read: « tous dans le texte de leur source primaire » only when it is true."""
+    primary = [f for f in facts if f.read == "source_primaire"]
+    copies = [f for f in facts if f.read == "reproduction"]
+    illustrative = [f for f in facts if f.read == "sans_objet"]
+    unsaid = [f for f in facts if f.read not in ("source_primaire", "reproduction", "sans_objet")]
+    if len(primary) == len(facts):
+        return "chacun vérifié contre le texte même de sa source primaire"
+    parts = []
+    if primary:
+        parts.append(f"{len(primary)} dans le texte même de la source primaire")
+    if copies:
+        parts.append(f"{len(copies)} seulement dans une reproduction ou un résumé, sans ouvrir le texte primaire "
+                     f"({_titles(copies)})")
+    if illustrative:
+        parts.append(f"{len(illustrative)} aux valeurs illustratives, sans source à lire")
+    if unsaid:
+        parts.append(f"{len(unsaid)} sans que les métadonnées le précisent")
+    return "ce qui a été lu : " + ", ".join(parts) + " (voir le bloc « verification » de chaque jeu)"
 
 
 # -- recording, in a chapter's kernel ------------------------------------------------------------
@@ -247,6 +291,11 @@ def stale_facts(cutoff: dt.date, usage: dict[str, list[str]] | None, chapter: st
     return sorted(found, key=lambda s: (s.fact.checked, s.fact.name))
 
 
+REPORT_READING = {"source_primaire": "texte de la source primaire", "sans_objet": "valeurs illustratives",
+                  "reproduction": "reproduction ou résumé seulement (texte primaire à ouvrir)",
+                  None: "non précisée (champ verification.lecture absent)"}
+
+
 def report(root: Path, months: int, chapter: str | None = None, on_day: dt.date | None = None,
            strict: bool = False) -> int:
     """Print, in French, the facts to check again before ``on_day``; 1 if some are stale and ``strict``."""
@@ -275,6 +324,7 @@ def report(root: Path, months: int, chapter: str | None = None, on_day: dt.date 
         f = item.fact
         print(f"\n{number}. {f.name} — « {f.title} »")
         print(f"   vérifié le {french_date(f.checked)}, contre : {f.against}")
+        print(f"   lecture : {REPORT_READING.get(f.read, REPORT_READING[None])}")
         print(f"   à revérifier : {' ; '.join(f.urls) if f.urls else 'aucune adresse connue (voir « contre »)'}")
         if usage is not None:
             chapters = ", ".join(item.chapters) or "aucun (exercices ou tableaux de bord seulement)"

@@ -62,7 +62,7 @@ CALENDRIER_NOUVEAUTES = pa.DataFrameSchema(
         "depuis": pa.Column(int, between(2000, 2100), coerce=True),
         "population": pa.Column(str, non_empty()),
         "mesure": pa.Column(str, non_empty(), unique=True),
-        "statut": pa.Column(str, one_of(["vérifié", "à vérifier"], "statut")),
+        "statut": pa.Column(str, one_of(["vérifié (source officielle)", "concordant (reprises)", "à vérifier"], "statut")),
         "source": pa.Column(str, non_empty()),
         "url": pa.Column(str, pa.Check.str_startswith("https://", error="adresse https attendue")),
     },
