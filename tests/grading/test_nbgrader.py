@@ -28,9 +28,9 @@ EXPECTED = {
                        secrets=("HIDDEN TESTS", "49000 / 50000", "308.2 + 71.6", '== "METHADONE"', 'r["decision"] ==')),
     "prevention": dict(total=28, auto=28, partial={"q2-reponse", "q4-reponse"}, partial_score=16,
                        secrets=("HIDDEN TESTS", "357.12", "seed=99", "score_answers", "_raisons &", '{"R09"}')),
-    "contexte": dict(total=29, auto=29, partial={"q2-reponse", "q5-reponse"}, partial_score=9,
+    "contexte": dict(total=35, auto=35, partial={"q2-reponse", "q5-reponse"}, partial_score=9,
                      secrets=("HIDDEN TESTS", "_choix &", "1120 / 1059", "def _reference", "_par_patient = _p",
-                              "en_vigueur(_essai, 2010)", "remplacant_rosp in {")),
+                              "en_vigueur(_essai, 2010)", "def _hausse", "_successeurs(")),
     "rsca": dict(total=22, auto=2, partial={"etiquetage-reponse"}, partial_score=2,
                  secrets=("BEGIN SOLUTION",)),
 }
