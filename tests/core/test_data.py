@@ -141,6 +141,23 @@ def test_every_dataset_says_when_and_against_what_it_was_checked(tmp_path, monke
         data.read_metadata("valeurs", folder)
 
 
+def test_every_check_says_what_it_read_and_a_missing_reading_is_refused(tmp_path, monkeypatch):
+    """CI fails on a dataset whose verification does not say whether the primary text itself was read."""
+    readings = {name: data.read_metadata(name)["verification"]["lecture"] for name in data.available()}
+    assert readings and set(readings.values()) <= set(data.READINGS)
+    folder = _copy_data(tmp_path, monkeypatch)
+    meta = folder / "valeurs.meta.yaml"
+    text = meta.read_text()
+    assert "\n  lecture: " in text
+    for without in (re.sub(r"\n  lecture: [a-z_]+", "", text), re.sub(r"(\n  lecture:) [a-z_]+", r"\1 ''", text)):
+        meta.write_text(without)
+        with pytest.raises(data.DataError, match=r"valeurs\.meta\.yaml.*champ « verification\.lecture » manquant "
+                           r"\(ce que la vérification a lu : source_primaire, reproduction, sans_objet\)"):
+            data.read_metadata("valeurs", folder)
+    meta.write_text(text)
+    assert data.read_metadata("valeurs", folder)["verification"]["lecture"] == readings["valeurs"]
+
+
 def test_every_file_of_data_has_valid_past_dates_and_urls_for_rules():
     """The validator runs on every metadata file of data/ (CI): dates well formed and not in the future."""
     import datetime as dt

@@ -117,19 +117,22 @@ def read_metadata(name: str, folder: Path | None = None) -> dict[str, Any]:
 
 
 def _verification_problems(verification: Any) -> list[str]:
-    """When the dataset was last checked, and against what: both are required."""
+    """When the dataset was last checked, against what, and what that check read: all three are required."""
     if not isinstance(verification, dict):
         return ["champ « verification » manquant (date et contre : quand et avec quoi le jeu a été vérifié)"]
     problems = _date_problems("verification.date", verification.get("date"), partial=False)
     if not str(verification.get("contre") or "").strip():
         problems.append("champ « verification.contre » manquant (la source relue)")
     reading = verification.get("lecture")
-    if reading is not None and reading not in READINGS:
+    if reading is None or not str(reading).strip():
+        problems.append("champ « verification.lecture » manquant (ce que la vérification a lu : "
+                        f"{', '.join(READINGS)})")
+    elif reading not in READINGS:
         problems.append(f"champ « verification.lecture » invalide (« {reading} » ; valeurs : {', '.join(READINGS)})")
     return problems
 
 
-# What the last check read (``verification.lecture``, optional): the primary text itself, only a reproduction
+# What the last check read (``verification.lecture``, required): the primary text itself, only a reproduction
 # or a summary of it (copy of the Journal officiel, ameli page, press…), or nothing (illustrative values).
 READINGS = ("source_primaire", "reproduction", "sans_objet")
 
