@@ -26,7 +26,7 @@ EXPECTED = {
                         secrets=("HIDDEN TESTS", "score_answers", '"F04", "F05"', '"C7", "C4"')),
     "pertinence": dict(total=19, auto=19, partial={"q1-reponse"}, partial_score=3,
                        secrets=("HIDDEN TESTS", "49000 / 50000", "308.2 + 71.6", '== "METHADONE"', 'r["decision"] ==')),
-    "prevention": dict(total=28, auto=28, partial={"q2-reponse", "q4-reponse"}, partial_score=16,
+    "prevention": dict(total=34, auto=34, partial={"q2-reponse", "q4-reponse"}, partial_score=22,
                        secrets=("HIDDEN TESTS", "357.12", "seed=99", "score_answers", "_raisons &", '{"R09"}')),
     "contexte": dict(total=29, auto=29, partial={"q2-reponse", "q5-reponse"}, partial_score=9,
                      secrets=("HIDDEN TESTS", "_choix &", "1120 / 1059", "def _reference", "_par_patient = _p",
