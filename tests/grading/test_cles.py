@@ -117,15 +117,16 @@ def test_private_keys_from_a_file_or_a_folder(tmp_path, monkeypatch):
 def test_clean_evaluation_gives_a_reason_for_each_unusable_answer():
     key = load_key(ROOT / "solutions" / "ecologie" / "cles.yaml", "ecologie")
     prepared = prepare(key)
-    exported = {"consultent_cpts": {"valeur": 15000.0},
+    exported = {"consultent_cpts": {"valeur": 15000.0}, "par_mois_laporte": {"valeur": 2901.075},
+                "par_mois_autre": {"valeur": 20.0},
                 "reponse_q2": {"erreur": "« reponse_q2 » n'est pas défini dans le notebook"},
-                "reponse_q4": {"valeur": {"$d": [["niveau", "3"], ["filtre", "adresser"], ["serie_cmp", "oui"]]}},
+                "reponse_q4": {"valeur": {"$d": [["decision", "A"], ["filtre", "adresser"]]}},
                 "reponse_q5": {"valeur": "B"}}
     outcomes = evaluate_cells(key, prepared, exported)
     assert outcomes["q1-tests"] == {"etat": "ok"}
     assert outcomes["q2-tests"]["etat"] == "absent" and "n'est pas défini" in outcomes["q2-tests"]["message"]
     assert outcomes["q3-tests"]["etat"] == "absent"  # no probe result: 0, with the reason
-    assert outcomes["q4-tests"]["etat"] == "cle" and "serie_cmp" not in outcomes["q4-tests"]["message"]
+    assert outcomes["q4-tests"]["etat"] == "cle" and "decision" not in outcomes["q4-tests"]["message"]
     assert outcomes["q5-tests"] == {"etat": "faux", "message": "reponse_q5 doit être un dictionnaire"}
 
 
