@@ -80,3 +80,10 @@ def test_the_share_counts_points_not_cells(tmp_path):
                     "  b: {cle: 'pass', nature: connaissance}\n  c: {cle: 'pass', nature: connaissance}\n",
                     encoding="utf-8")
     assert reasoning_share(load_key(path), {"a": 6, "b": 1, "c": 1}) == (6, 8)
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_at_least_half_of_the_automatic_points_are_reasoning_on_a_vignette(assignment):
+    reasoning, total = share(assignment)
+    assert total > 0
+    assert reasoning / total >= 0.5, f"{assignment} : {reasoning:g} points de raisonnement sur {total:g}"
