@@ -15,7 +15,10 @@ def test_throat_culture_age_window_is_the_2011_guideline():
     assert (raa["age_min_fenetre_risque"], raa["age_max_fenetre_risque"]) == (5, 25)
     meta = data.read_metadata("angine_culture_raa")
     assert "antécédent personnel de RAA" in meta["verification"]["contre"]
-    assert "n'a pu être rouvert" in meta["verification"]["contre"]  # said, not hidden
+    contre = meta["verification"]["contre"]
+    assert "n'a pas été relu par les auteurs" in contre  # said, not hidden
+    assert "relecture indépendante" not in contre  # an internal review is never the source of a rule (RP5)
+    assert meta["verification"]["lecture"] != "source_primaire"
     assert "qu'en appoint" in " ".join(meta["description"].split())
 
 
@@ -26,9 +29,14 @@ def test_the_chapter_does_not_make_each_rheumatic_fever_criterion_sufficient_alo
     assert "Chacun de ces critères suffit" not in text
     assert "*associé* soit à des **angines à streptocoque répétées**" in text
     assert "ne viennent qu'en appoint" in text
+    # The 2011 text is not shown as read, and the culture after a negative test is an option, not a duty (RP2, RP5).
+    assert "texte original non relu par les auteurs" in text and "relecture indépendante" not in text
+    assert "un TROD négatif peut être contrôlé par une **culture" in text
+    assert "un TROD négatif se contrôle" not in text
     bib = (Path(__file__).parents[3] / "book" / "references.bib").read_text(encoding="utf-8")
     entry = bib[bib.index("@misc{spilf2011orl"):].split("\n}\n", 1)[0]
-    assert "Texte lu dans une copie" not in entry and "n'ont pu être rouverts" in entry
+    assert "Texte lu dans une copie" not in entry and "non ouverts par les auteurs" in entry
+    assert "relecture" not in entry
 
 
 def test_every_first_deliverable_of_the_slide_is_accounted_for():

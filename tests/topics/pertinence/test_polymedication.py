@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from atelier_mg.core import data
 from atelier_mg.topics.pertinence import polymedication as pm
 
 
@@ -49,33 +50,35 @@ def test_deprescription_is_a_reasoned_review_capped_by_the_programme_targets():
 
 def test_benzodiazepines_are_stopped_only_beyond_the_recommended_duration_for_their_use_and_age():
     s = pm.settings()
-    # HAS 2015 (adults): 4 weeks in insomnia, 8 to 12 weeks in anxiety, taper included; STOPP/START v3 (older
-    # people): 4 weeks. Every simulated patient is 65 or older: the shorter duration applies.
+    # HAS 2015 (adults): 4 weeks in insomnia, 8 to 12 weeks in anxiety, taper included (a stop beyond them);
+    # STOPP/START v3 (older people): any benzodiazepine taken for 4 weeks or more. Every simulated patient is 65 or
+    # older: the review proposes a stop from week 4 on, for an anxiolytic as for a hypnotic.
     assert (s["hypnotique_duree_max_semaines"], s["anxiolytique_duree_max_semaines"]) == (4, 12)
     assert s["benzodiazepine_duree_max_65plus_semaines"] == 4
-    maxima = {code: pm.max_weeks(code) for code in ("hypnotique", "anxiolytique")}
-    assert maxima == {"hypnotique": 4, "anxiolytique": 4}
+    first = {code: pm.stop_from_weeks(code) for code in ("hypnotique", "anxiolytique")}
+    assert first == {"hypnotique": 4, "anxiolytique": 4}
     lines = pm.generate(1500, seed=11)
-    ruled = lines.lignes["classe"].isin(list(maxima))
+    ruled = lines.lignes["classe"].isin(list(first))
     assert lines.lignes.loc[~ruled, "duree_semaines"].isna().all()
     result = pm.review(lines, 1.0)
-    for code, maximum in maxima.items():
+    for code, week in first.items():
         bzd = lines.lignes[lines.lignes["classe"] == code]
         assert len(bzd) > 80 and bzd["duree_semaines"].notna().all()
-        # Flagged exactly when the line has lasted longer than the maximum for this use at this age.
-        assert (bzd["a_reevaluer"] == (bzd["duree_semaines"] > maximum)).all()
-        assert ((bzd["motif_maintien"] == pm.KEPT_DURATION) == (bzd["duree_semaines"] <= maximum)).all()
-        assert 0.06 < (bzd["duree_semaines"] <= maximum).mean() < 0.25  # 15 % of recent lines (illustrative)
+        # Flagged exactly when the line has lasted 4 weeks or more (STOPP/START at 65 or more).
+        assert (bzd["a_reevaluer"] == (bzd["duree_semaines"] >= week)).all()
+        assert ((bzd["motif_maintien"] == pm.KEPT_DURATION) == (bzd["duree_semaines"] < week)).all()
+        assert 0.06 < (bzd["duree_semaines"] < week).mean() < 0.25  # 15 % of recent lines (illustrative)
         stopped = result.removed[result.removed["classe"] == code].merge(bzd[["identifiant", "duree_semaines"]],
                                                                          on="identifiant")
-        assert len(stopped) > 0 and (stopped["duree_semaines"] > maximum).all()
-    # At 65 or more, an anxiolytic taken for 6 weeks is beyond the STOPP/START maximum, like a hypnotic; one taken
-    # for 4 weeks is not (nor a hypnotic).
+        assert len(stopped) > 0 and (stopped["duree_semaines"] >= week).all()
+    # At 65 or more, an anxiolytic taken for 6 weeks is beyond the STOPP/START limit, like a hypnotic; so is one taken
+    # for exactly 4 weeks (« 4 weeks or more »); one taken for 3 weeks is not (nor a hypnotic).
     hand = pd.DataFrame({"identifiant": ["a", "b"], "classe": ["hypnotique", "anxiolytique"], "cout_annuel_eur": 25.0,
                          "a_reevaluer": True})
     assert "durée maximale recommandée dans l'insomnie" in pm.classes().loc["hypnotique", "commentaire"]
     assert pm.apply_duration_rules(hand, _Weeks(6))["a_reevaluer"].tolist() == [True, True]
-    assert pm.apply_duration_rules(hand, _Weeks(4))["a_reevaluer"].tolist() == [False, False]
+    assert pm.apply_duration_rules(hand, _Weeks(4))["a_reevaluer"].tolist() == [True, True]
+    assert pm.apply_duration_rules(hand, _Weeks(3))["a_reevaluer"].tolist() == [False, False]
 
 
 class _Weeks:
@@ -115,13 +118,21 @@ class _AlwaysIndicated:
 
 def test_an_ipp_is_stopped_only_without_a_documented_indication_and_an_antithrombotic_alone_is_not_one():
     # HAS 2022: with an NSAID, the IPP is justified at 65 or with an antithrombotic; without an NSAID, it is
-    # useless to protect a patient at low digestive risk from an antiplatelet or an anticoagulant.
-    assert pd.isna(pm.classes().loc["ipp", "indique_avec"])
+    # useless to protect a patient at low digestive risk from an antiplatelet or an anticoagulant. An antiplatelet
+    # together with an anticoagulant is a high digestive bleeding risk (review RP1): that IPP is kept.
+    assert pm.indicating_sets(pm.classes().loc["ipp", "indique_avec"]) == [frozenset({"antiagregant", "anticoagulant"})]
     assert "ne suffit pas" in pm.classes().loc["ipp", "commentaire"]
     lines = pm.generate(1500, seed=2026)
     result = pm.review(lines, 1.0, seed=2026)
-    on_antithrombotic = set(lines.lignes.loc[lines.lignes["classe"].isin(["antiagregant", "anticoagulant"]), "identifiant"])
+    by_patient = lines.lignes.groupby("identifiant")["classe"].agg(set)
+    both = {i for i, c in by_patient.items() if {"antiagregant", "anticoagulant"} <= c}
+    on_antithrombotic = {i for i, c in by_patient.items() if c & {"antiagregant", "anticoagulant"}} - both
     ipp = lines.lignes[lines.lignes["classe"] == "ipp"]
+    # Every IPP of a patient on both an antiplatelet and an anticoagulant is kept, as indicated by them.
+    ipp_both = ipp[ipp["identifiant"].isin(both)]
+    assert len(ipp_both) > 10 and (ipp_both["motif_maintien"] == pm.KEPT_WITH).all()
+    assert not ipp_both["a_reevaluer"].any()
+    ipp = ipp[~ipp["identifiant"].isin(both)]
     stopped = result.removed[result.removed["classe"] == "ipp"]
     assert len(stopped) > 20 and len(ipp) > 300
     # No IPP is stopped without its indication having been checked and found missing.
@@ -134,13 +145,21 @@ def test_an_ipp_is_stopped_only_without_a_documented_indication_and_an_antithrom
         assert len(group) > 60
         share = (group["motif_maintien"] == pm.KEPT_INDICATION).mean()
         assert 0.2 < share < 0.4 and (group["a_reevaluer"] == (group["motif_maintien"] == "")).all()
-    # Hand-built: 84 years, DOAC + aspirin + IPP + laxative with tramadol, no documented digestive risk: the IPP is
-    # stoppable (HAS 2022), the laxative is kept (opioid), the antithrombotics are never stopped by a rule.
-    checked = pm.apply_indication_rules(_one_patient("anticoagulant", "antiagregant", "ipp", "laxatif",
+    # Hand-built: 84 years, aspirin + IPP + laxative with tramadol, no documented digestive risk: the IPP is
+    # stoppable (HAS 2022), the laxative is kept (opioid), the antithrombotic is never stopped by a rule.
+    checked = pm.apply_indication_rules(_one_patient("antiagregant", "ipp", "laxatif",
                                                      "antalgique_palier2", "vitamine_d"), _NoOtherIndication())
     flags = dict(zip(checked["classe"], checked["a_reevaluer"], strict=True))
-    assert flags == {"anticoagulant": False, "antiagregant": False, "ipp": True, "laxatif": False,
+    assert flags == {"antiagregant": False, "ipp": True, "laxatif": False,
                      "antalgique_palier2": False, "vitamine_d": True}
+    for single in ("antiagregant", "anticoagulant"):
+        alone_with = pm.apply_indication_rules(_one_patient(single, "ipp"), _NoOtherIndication()).set_index("classe")
+        assert alone_with.loc["ipp", "a_reevaluer"] == True  # noqa: E712
+    # The same patient with a DOAC added: antiplatelet + anticoagulant, the IPP is kept whatever the draw.
+    both_checked = pm.apply_indication_rules(_one_patient("anticoagulant", "antiagregant", "ipp"),
+                                             _NoOtherIndication()).set_index("classe")
+    assert both_checked.loc["ipp", "a_reevaluer"] == False  # noqa: E712
+    assert both_checked.loc["ipp", "motif_maintien"] == pm.KEPT_WITH
     # With a documented indication (ulcer or upper digestive bleeding history…), the same IPP is kept.
     documented = pm.apply_indication_rules(_one_patient("antiagregant", "ipp"), _AlwaysIndicated())
     assert documented.set_index("classe").loc["ipp", "a_reevaluer"] == False  # noqa: E712
@@ -192,3 +211,21 @@ def test_polymedication_simulator_writes_its_result_out_and_does_not_rely_on_col
     first = status.value
     slider.value = 0.0  # nothing reviewed: the sentence says so
     assert status.value != first and "Aucune ordonnance revue." in status.value
+
+
+def test_indicating_combinations_are_parsed_and_malformed_ones_refused_by_the_schema():
+    import pandera.errors
+
+    from atelier_mg.core.schemas.pertinence import CLASSES_TRAITEMENT
+
+    assert pm.indicating_sets("a+b;c") == [frozenset({"a", "b"}), frozenset({"c"})]
+    assert pm.indicating_sets(float("nan")) == [] and pm.indicating_sets("") == []
+    table = data.load_table("classes_traitement_chronique")
+    for bad in ("antiagregant+", "+anticoagulant", "antiagregant;;ipp", "antiagregant ou anticoagulant"):
+        broken = table.copy()
+        broken.loc[broken["code"] == "ipp", "indique_avec"] = bad
+        with pytest.raises(pandera.errors.SchemaError):
+            CLASSES_TRAITEMENT.validate(broken)
+    # Every class named in a combination exists in the table.
+    named = {c for v in table["indique_avec"] for group in pm.indicating_sets(v) for c in group}
+    assert named and named <= set(table["code"])

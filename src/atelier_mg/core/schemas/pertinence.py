@@ -139,7 +139,9 @@ CLASSES_TRAITEMENT = pa.DataFrameSchema(
         "cout_annuel_eur": pa.Column(float, at_least(0), coerce=True),
         "regle_arret": pa.Column(str, one_of(["non", "duree", "sans_indication", "consultation"], "règle d'arrêt")),
         "priorite": pa.Column(float, at_least(1), nullable=True, coerce=True),
-        "indique_avec": pa.Column(str, code(r"^[a-z0-9_]+(;[a-z0-9_]+)*$", "antiagregant;anticoagulant"), nullable=True),
+        # Alternatives separated by « ; », each a class or classes joined by « + » (all of them needed).
+        "indique_avec": pa.Column(str, code(r"^[a-z0-9_]+(\+[a-z0-9_]+)*(;[a-z0-9_]+(\+[a-z0-9_]+)*)*$",
+                                            "antiagregant+anticoagulant;antalgique_palier2"), nullable=True),
         "part_indication_autre": pa.Column(float, proportion(), nullable=True, coerce=True),
         "sexe": pa.Column(str, one_of(["tous", "F", "M"], "sexe")),
         "part_patients_65plus": pa.Column(float, proportion(), coerce=True),

@@ -25,9 +25,8 @@ from ..patientele.model import age_years
 FRAILTY_SD = 0.43  # log-normal spread of the number of treatments between patients (calibration)
 FRAILTY_SCALE = 0.77  # calibration: about 50 % polymedicated and 12 % hyperpolymedicated patients (Cnam)
 # Classes whose stop criterion depends on how long the line has lasted (``regle_arret`` = duree): class code →
-# the parameters (data/parametres_polymedication) giving the recommended maximum for the use and the share of recent
-# lines. Every simulated patient is 65 or older, so the maximum applied is the shorter of the maximum for the use
-# (HAS 2015, adults) and the one for older people (STOPP/START v3): ``OLDER_PATIENT_MAXIMUM``.
+# the parameters (data/parametres_polymedication) giving the recommended maximum for the use (HAS 2015) and the share
+# of recent lines; every simulated patient is 65 or older, so STOPP/START v3 applies too: ``OLDER_PATIENT_MAXIMUM``.
 OLDER_PATIENT_MAXIMUM = "benzodiazepine_duree_max_65plus_semaines"
 DURATION_RULES = {
     "hypnotique": ("hypnotique_duree_max_semaines", "benzodiazepine_part_recente_pct"),
@@ -108,13 +107,13 @@ def generate(n: int = 500, seed: int = 2026, reference: dt.date = dt.date(2026, 
 def apply_indication_rules(lignes: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
     """Check the indication of each line whose class is stopped only « sans indication retenue ».
 
-    A line is kept when another treatment of the same patient is an indication for it (``indique_avec``: a
-    laxative with a level-2 analgesic), or when the patient has another documented indication (drawn with the
-    illustrative share ``part_indication_autre``: history of ulcer or upper digestive bleeding, severe
-    oesophagitis, treated osteoporosis…). An antiplatelet or an anticoagulant alone is not an indication of the
-    IPP: the HAS (2022) finds it useless without an NSAID in a patient at low digestive risk, so an IPP taken
-    with an antithrombotic is kept only with such a documented risk. Classes whose stop needs a clinical assessment the model cannot make
-    (``regle_arret`` = consultation) are never stopped by the model.
+    A line is kept when other treatments of the same patient are an indication for it (``indique_avec``:
+    alternatives separated by « ; », each one class or several joined by « + », all of which must be taken: a
+    laxative with a level-2 analgesic; an IPP with an antiplatelet **and** an anticoagulant), or when the patient
+    has another documented indication (drawn with the illustrative share ``part_indication_autre``: history of
+    ulcer or upper digestive bleeding, severe oesophagitis, treated osteoporosis…). A single antithrombotic is
+    not an indication of the IPP (HAS 2022: useless without an NSAID at low digestive risk); an antiplatelet with
+    an anticoagulant is a high bleeding risk, so that IPP is kept. ``consultation`` classes are never stopped.
     """
     table = classes()
     lignes = lignes.copy()
@@ -124,8 +123,9 @@ def apply_indication_rules(lignes: pd.DataFrame, rng: np.random.Generator) -> pd
     by_patient = lignes.groupby("identifiant")["classe"].agg(set)
     for code, row in table[table["regle_arret"] == "sans_indication"].iterrows():
         rows = lignes.index[lignes["classe"] == code]
-        partners = set(str(row["indique_avec"]).split(";")) if isinstance(row["indique_avec"], str) else set()
-        with_partner = np.array([bool(partners & by_patient[i]) for i in lignes.loc[rows, "identifiant"]], dtype=bool)
+        partners = indicating_sets(row["indique_avec"])
+        with_partner = np.array([any(group <= by_patient[i] for group in partners)
+                                 for i in lignes.loc[rows, "identifiant"]], dtype=bool)
         other = rng.random(len(rows)) < (0.0 if pd.isna(row["part_indication_autre"]) else row["part_indication_autre"])
         lignes.loc[rows, "motif_maintien"] = np.where(with_partner, KEPT_WITH, np.where(other, KEPT_INDICATION, ""))
         lignes.loc[rows, "a_reevaluer"] = ~(with_partner | other)
@@ -134,6 +134,13 @@ def apply_indication_rules(lignes: pd.DataFrame, rng: np.random.Generator) -> pd
     lignes.loc[consult, "motif_maintien"] = KEPT_CONSULTATION
     lignes["a_reevaluer"] = lignes["a_reevaluer"].astype(bool)
     return lignes
+
+
+def indicating_sets(value: object) -> list[frozenset[str]]:
+    """The treatment combinations of ``indique_avec`` that each justify the line: « a+b;c » → [{a, b}, {c}]."""
+    if not isinstance(value, str) or not value.strip():
+        return []
+    return [frozenset(part.split("+")) for part in value.split(";")]
 
 
 def order_by_priority(lignes: pd.DataFrame) -> pd.DataFrame:
@@ -145,35 +152,34 @@ def order_by_priority(lignes: pd.DataFrame) -> pd.DataFrame:
 
 
 def apply_duration_rules(lignes: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
-    """Draw how long each line of a duration-ruled class has lasted, and flag it only beyond the maximum.
+    """Draw how long each line of a duration-ruled class has lasted, and flag it once a criterion is met.
 
-    A benzodiazepine taken for no longer than the recommended maximum is not a deprescription target; beyond it, the
-    review proposes a progressive stop. The maximum is the shorter of the one for the use (HAS 2015, adults:
-    4 weeks for a hypnotic, 12 for an anxiolytic, taper included) and the one for older people (STOPP/START v3:
-    4 weeks), since every simulated patient is 65 or older. The share of recent lines is illustrative.
+    Every simulated patient is 65 or older: a stop is proposed beyond the maximum for the use (HAS 2015: 4 weeks for
+    a hypnotic, 12 for an anxiolytic) or from the STOPP/START v3 limit on (any benzodiazepine for 4 weeks or more),
+    i.e. from ``stop_from_weeks``. The share of recent lines is illustrative.
     """
     s = settings()
     lignes = lignes.copy()
     lignes["duree_semaines"] = np.nan
     if "motif_maintien" not in lignes:
         lignes["motif_maintien"] = ""
-    for code, (max_key, recent_key) in DURATION_RULES.items():
+    for code, (_, recent_key) in DURATION_RULES.items():
         rows = lignes.index[lignes["classe"] == code]
-        maximum = max_weeks(code)
+        first = stop_from_weeks(code)
         recent = rng.random(len(rows)) < s[recent_key] / 100
-        weeks = np.where(recent, rng.integers(1, maximum + 1, len(rows)),
-                         rng.integers(maximum + 1, LONGEST_LINE_WEEKS + 1, len(rows)))
+        weeks = np.where(recent, rng.integers(1, first, len(rows)),
+                         rng.integers(first, LONGEST_LINE_WEEKS + 1, len(rows)))
         lignes.loc[rows, "duree_semaines"] = weeks
-        lignes.loc[rows, "a_reevaluer"] = lignes.loc[rows, "a_reevaluer"].astype(bool) & (weeks > maximum)
-        lignes.loc[rows[weeks <= maximum], "motif_maintien"] = KEPT_DURATION
+        lignes.loc[rows, "a_reevaluer"] = lignes.loc[rows, "a_reevaluer"].astype(bool) & (weeks >= first)
+        lignes.loc[rows[weeks < first], "motif_maintien"] = KEPT_DURATION
     lignes["a_reevaluer"] = lignes["a_reevaluer"].astype(bool)
     return lignes
 
 
-def max_weeks(code: str) -> int:
-    """Weeks of a duration-ruled class beyond which the review proposes a stop, for a patient of 65 or older."""
+def stop_from_weeks(code: str) -> int:
+    """First week at which the review proposes a stop at 65+: beyond the HAS maximum, or from the STOPP limit on."""
     s = settings()
-    return int(min(s[DURATION_RULES[code][0]], s[OLDER_PATIENT_MAXIMUM]))
+    return int(min(s[DURATION_RULES[code][0]] + 1, s[OLDER_PATIENT_MAXIMUM]))
 
 
 def per_patient(lines: Lines) -> pd.DataFrame:
@@ -260,7 +266,9 @@ def removed_by_class(result: Review) -> pd.DataFrame:
 
 KEPT_SENTENCE = ("lignes d'une classe à réévaluer sont laissées après vérification : benzodiazépine encore dans la "
                  "durée recommandée, IPP dont l'indication est documentée (antécédent d'ulcère ou d'hémorragie "
-                 "digestive, par exemple), supplément ou laxatif indiqué ; l'antalgique de niveau 2 et l'alpha-bloquant se réévaluent en consultation, pas par une règle.")
+                 "digestive, par exemple) ou pris avec un antiagrégant et un anticoagulant, supplément ou laxatif "
+                 "indiqué ; l'antalgique de niveau 2 et l'alpha-bloquant se réévaluent en consultation, pas par une "
+                 "règle.")
 
 
 def review_message(result: Review) -> str:
