@@ -11,9 +11,9 @@ import json
 import re
 
 import pytest
+from conftest import ROOT
 
 from atelier_mg.grading.keys import KeyFileError, load_key, reasoning_share
-from conftest import ROOT
 
 ASSIGNMENTS = sorted(p.name for p in (ROOT / "solutions").iterdir() if (p / "cles.yaml").is_file())
 STATED = re.compile(r"Part du raisonnement sur vignette[^:]*: (\d+) points? sur (\d+) \((\d+) %\)")
@@ -53,7 +53,8 @@ def test_the_header_states_the_true_share(assignment):
     reasoning, total = share(assignment)
     header = "\n".join("".join(c["source"]) for c in notebook(assignment)["cells"][:2])
     stated = STATED.findall(header)
-    assert len(stated) == 1, f"{assignment} : l'en-tête doit dire une fois « Part du raisonnement sur vignette : X points sur Y (Z %) »"
+    assert len(stated) == 1, (f"{assignment} : l'en-tête doit dire une fois "
+                              f"« Part du raisonnement sur vignette : X points sur Y (Z %) »")
     points, out_of, percent = map(int, stated[0])
     assert (points, out_of) == (reasoning, total)
     assert percent == round(100 * reasoning / total)
