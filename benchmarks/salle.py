@@ -15,7 +15,9 @@ With ``--programme seances/depistage.yaml`` the room runs a session programme: a
 moves to the next step every ``--changement`` seconds (20 by default) while the participants arrive, and
 every participant, once its page is usable, follows the steps as its page does (long polling of
 ``/salle/api/etat?version=N``): the time from the facilitator's click to each participant seeing the new
-step is measured (p50, p95, max over all participants and all changes).
+step is measured (p50, p95, max over all participants and all changes). Stock Voilà then serves the
+dashboard of the programme's first simulator (``voila dashboards/depistage.ipynb``), under the same
+arrivals: it has no programme, so its column of step changes stays empty.
 
 Usage : .venv/bin/python benchmarks/salle.py [--participants 1 10 30 100] [--sans-voila]
         [--programme seances/depistage.yaml] [--changement 20]
@@ -74,7 +76,8 @@ def wait_http(url: str, proc: subprocess.Popen, timeout: float = 120) -> None:
 class Server:
     """A server process and its children (kernels), with memory sampling."""
 
-    def __init__(self, kind: str, places: int, workdir: Path, programme: str | None = None):
+    def __init__(self, kind: str, places: int, workdir: Path, programme: str | None = None,
+                 dashboard: str = "ecologie"):
         self.kind, self.port = kind, free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.programme = programme if kind == "salle" else None
@@ -85,7 +88,7 @@ class Server:
                         "--dossier-seances", str(workdir)]
             self.ready = f"{self.base}/salle/etat"
         else:
-            self.cmd = [str(BIN / "voila"), str(ROOT / "dashboards" / "ecologie.ipynb"), "--no-browser",
+            self.cmd = [str(BIN / "voila"), str(ROOT / "dashboards" / f"{dashboard}.ipynb"), "--no-browser",
                         f"--port={self.port}", "--Voila.ip=127.0.0.1", "--MappingKernelManager.cull_idle_timeout=0"]
             self.ready = f"{self.base}/"
         self.peak = 0
@@ -299,7 +302,7 @@ def browser_measures(server: Server) -> tuple[float, list[float]]:
             else:
                 # Stock Voilà has no route for the vendored Vega files: its chart stays blank offline, so the
                 # first usable control is the slider, and slider updates are timed on the table below the chart.
-                page.locator(".atelier-population .widget-readout").wait_for(timeout=TIMEOUT * 1000)
+                page.locator(VOILA_POPULATION).first.wait_for(timeout=TIMEOUT * 1000)
                 page.locator(".atelier-tableau table").wait_for(timeout=TIMEOUT * 1000)
             tti = time.perf_counter() - t0
             updates = []
@@ -331,8 +334,12 @@ SALLE_SLIDER = """(value) => new Promise(resolve => {
 })"""
 
 
+# The population control of the dashboard: the readout of a slider (ecologie), or a number field (depistage).
+VOILA_POPULATION = ".atelier-population .widget-readout, .atelier-population input"
+
+
 def voila_slider(page, value: int) -> float:
-    readout = page.locator(".atelier-population .widget-readout")
+    readout = page.locator(VOILA_POPULATION).first
     before = page.locator(".atelier-tableau").text_content()
     readout.click()
     page.keyboard.press("Control+A")
@@ -351,8 +358,18 @@ def quantile(values: list[float], q: float) -> float:
     return values[min(len(values) - 1, round(q * (len(values) - 1)))]
 
 
+def first_dashboard(programme: str | None) -> str:
+    """The dashboard stock Voilà serves: that of the programme's first simulator step (ecologie without one)."""
+    if not programme:
+        return "ecologie"
+    import yaml
+
+    steps = yaml.safe_load((ROOT / programme).read_text(encoding="utf-8"))["etapes"]
+    return next(s["tableau"] for s in steps if s.get("type") == "simulateur")
+
+
 def run(kind: str, n: int, workdir: Path, programme: str | None = None, every: float = 20) -> dict:
-    with Server(kind, n + 5, workdir, programme) as server:
+    with Server(kind, n + 5, workdir, programme, first_dashboard(programme)) as server:
         lone = asyncio.run(crowd(server, 1, 0))[0]
         tti, updates = browser_measures(server)
         calibration = max(0.0, tti - (lone[0] if lone else 0.0))
