@@ -120,6 +120,10 @@ def test_the_projection_follows_the_facilitator_sliders_and_the_participants_kee
         expect(theirs.locator("input[name=se]")).to_have_value("0.91")
         expect(theirs.locator("input[name=n]")).to_have_value("500")
         expect(boss.locator(".reglages-etat")).to_contain_text("Vue à projeter à jour")
+        # Reloaded during the step, the facilitator's page shows what is projected, not the step's settings.
+        boss.reload()
+        expect(mine.locator("input[name=se]")).to_have_value("0.8", timeout=15_000)
+        expect(shown.locator("input[name=se]")).to_have_value("0.8")
 
         # A step change puts everyone back at the step's settings (the participants as before).
         boss.locator(".liste-etapes button[data-index='2']").click()  # « Même test, autre population » : se = 0,9

@@ -105,10 +105,6 @@
     });
   }
   chooser.addEventListener("change", function () { showProjected(chooser.value, null, true); });
-  fetch(cfg.simulateurs, { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(function (j) {
-    sims = j;
-    showProjected(pendingSim ? pendingSim.key : chooser.value, pendingSim ? pendingSim.settings : null, false);
-  });
   var pendingSim = null;
   function followStep(e) {
     if (e.type !== "simulateur") return;
@@ -164,5 +160,20 @@
       })
       .catch(function () { info.textContent = "Connexion au serveur perdue ; nouvelle tentative…"; });
   }
-  (function loop() { poll().then(function () { setTimeout(loop, cfg.intervalle); }); })();
+  var firstPoll = poll();
+  firstPoll.then(function () { setTimeout(function loop() { poll().then(function () { setTimeout(loop, cfg.intervalle); }); }, cfg.intervalle); });
+  /* At load (a reload during the session too): the step's simulator, or what the facilitator was projecting. */
+  Promise.all([fetch(cfg.simulateurs, { credentials: "same-origin" }).then(function (r) { return r.json(); }), firstPoll])
+    .then(function (done) {
+      sims = done[0];
+      return fetch(cfg.api + "/reglages", { credentials: "same-origin", cache: "no-store" }).then(function (r) { return r.json(); });
+    })
+    .then(function (l) {
+      var start = pendingSim || { key: chooser.value, settings: null };
+      if (l.simulateur && sims[l.simulateur] && l.etape === stepNow) {
+        start = { key: l.simulateur, settings: Object.assign({}, start.key === l.simulateur ? start.settings : {}, l.reglages) };
+      }
+      showProjected(start.key, start.settings, false);
+    })
+    .catch(function () { if (sims) showProjected(pendingSim ? pendingSim.key : chooser.value, pendingSim ? pendingSim.settings : null, false); });
 })();
