@@ -27,8 +27,8 @@ import copy
 import json
 import os
 import random
-import statistics
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile

@@ -69,10 +69,10 @@ def _warm_tracebacks() -> None:
         import sqlite3  # noqa: F401
 
         import IPython.core.logger  # noqa: F401
-        import tornado.platform.asyncio  # noqa: F401
         import pygments.filters  # noqa: F401
         import pygments.formatters.html  # noqa: F401
         import pygments.formatters.terminal256  # noqa: F401
+        import tornado.platform.asyncio  # noqa: F401
         from IPython.core import ultratb
         from pygments.lexers.python import PythonLexer
 

@@ -42,11 +42,12 @@ def test_only_the_facilitator_sends_or_reads_live_settings(room):
         guest.request("/animateur/api/reglages", {"simulateur": SIM, "reglages": {"se": 0.5}}),
         guest.request("/animateur/api/reglages", {"simulateur": SIM, "reglages": {"se": 0.5}},
                       headers={"Cookie": f"_xsrf={guest.cookie('_xsrf')}; salle_animateur=faux"}),
-        # A forged facilitator cookie: the token sent as the cookie's value, unsigned.
-        guest.request(f"/animateur/api/reglages?jeton=faux", {"simulateur": SIM, "reglages": {"se": 0.5}}),
+        # A guessed token in the address.
+        guest.request("/animateur/api/reglages?jeton=faux", {"simulateur": SIM, "reglages": {"se": 0.5}}),
         # The facilitator's own cookie, but from another site: no XSRF header.
         boss.request("/animateur/api/reglages", {"simulateur": SIM, "reglages": {"se": 0.5}}, xsrf=False),
     ]
+    # A forged facilitator cookie: the real token as the cookie's value, but not signed by the room.
     token = room.facilitator_url.rsplit("=", 1)[1]
     forged = Client(room.base)
     forged.request(f"/s/{room.code}")
