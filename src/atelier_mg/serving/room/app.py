@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import segno
+import tornado.ioloop
 import tornado.locks
 import tornado.web
 
@@ -93,6 +94,7 @@ class Room:
         # The facilitator's live settings, for the projection only (participants are never woken by them).
         self.live: dict[str, Any] = {"numero": 1, "simulateur": None, "reglages": {}, "etape": None}
         self.live_changed = tornado.locks.Condition()
+        self._flush = None  # the pending write of the participants' presence
         name = settings.session or time.strftime("seance-%Y-%m-%d-%H%M")
         if not re.fullmatch(r"[\w.-]{1,80}", name):
             raise definition.RoomDefinitionError(f"Nom de séance invalide : « {name} » (lettres, chiffres, « - », « _ »).")
@@ -229,6 +231,15 @@ class Room:
             if not sliders[name](value) or (isinstance(value, float) and not math.isfinite(value)):
                 raise ValueError(f"Valeur hors des bornes du réglage « {name} ».")
         return key, settings
+
+    def keep_presence(self) -> None:
+        """Write the participants' presence within a second, in one transaction for all (see RoomStore.flush)."""
+        if self._flush is None and self.store.pending():
+            self._flush = tornado.ioloop.IOLoop.current().call_later(1.0, self._write_presence)
+
+    def _write_presence(self) -> None:
+        self._flush = None
+        self.store.flush()
 
     def notify(self) -> None:
         """Wake the participants' pages that wait for a change."""

@@ -21,6 +21,9 @@ class RoomHandler(tornado.web.RequestHandler):
     def initialize(self, room: Room) -> None:
         self.room = room
 
+    def on_finish(self) -> None:
+        self.room.keep_presence()
+
     def send_asset(self, asset: Asset, cache: str = "no-cache") -> None:
         self.set_header("Content-Type", asset.type)
         self.set_header("Cache-Control", cache)
