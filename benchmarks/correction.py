@@ -300,8 +300,17 @@ def main() -> None:
         print(line(f"nbgrader autograde       (somme de {slices} tranches)", s, args.rendus))
         print(f"rapport (temps écoulé) : ×{s['wall'] / a['wall']:.1f} (de ×{s['wall'] / walls[-1]:.1f} à "
               f"×{s['wall'] / walls[0]:.1f} selon le passage) ; rapport (CPU de l'arbre) : ×{s['cpu'] / a['cpu']:.1f}")
-        ours_scores, stock_scores = scores(ours), scores(stock)
         honest = [st for st, (kind, _) in files.items() if kind != "hostile"]
+        # A submission nbgrader could not grade during the measure (no graded notebook: its kernel did not start in
+        # time on a loaded machine) is graded again alone, outside the measure, before the scores are compared.
+        missed = [st for st in honest if not (stock / "autograded" / st / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").is_file()]
+        for st in missed:
+            subprocess.run([str(BIN / "nbgrader"), "autograde", ASSIGNMENT, "--student", st, "--force"], cwd=stock,
+                           env=env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        if missed:
+            print(f"nbgrader n'a pas noté {len(missed)} rendu(s) non hostile(s) pendant la mesure ({', '.join(missed[:10])}) : "
+                  "notés de nouveau seuls, hors mesure")
+        ours_scores, stock_scores = scores(ours), scores(stock)
         differ = [st for st in honest if st not in ours_scores or ours_scores[st] != stock_scores.get(st)]
         print(f"notes identiques par cellule sur les {len(honest)} rendus non hostiles : "
               + ("oui" if not differ else f"NON ({len(differ)} différent(s) : {', '.join(differ[:10])})"))
