@@ -15,7 +15,9 @@ With ``--programme seances/depistage.yaml`` the room runs a session programme: a
 moves to the next step every ``--changement`` seconds (20 by default) while the participants arrive, and
 every participant, once its page is usable, follows the steps as its page does (long polling of
 ``/salle/api/etat?version=N``): the time from the facilitator's click to each participant seeing the new
-step is measured (p50, p95, max over all participants and all changes).
+step is measured (p50, p95, max over all participants and all changes). Stock Voilà then serves the
+dashboard of the programme's first simulator (``voila dashboards/depistage.ipynb``), under the same
+arrivals: it has no programme, so its column of step changes stays empty.
 
 Usage : .venv/bin/python benchmarks/salle.py [--participants 1 10 30 100] [--sans-voila]
         [--programme seances/depistage.yaml] [--changement 20]
@@ -74,10 +76,12 @@ def wait_http(url: str, proc: subprocess.Popen, timeout: float = 120) -> None:
 class Server:
     """A server process and its children (kernels), with memory sampling."""
 
-    def __init__(self, kind: str, places: int, workdir: Path, programme: str | None = None):
+    def __init__(self, kind: str, places: int, workdir: Path, programme: str | None = None,
+                 dashboard: str = "ecologie"):
         self.kind, self.port = kind, free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.programme = programme if kind == "salle" else None
+        self.simulator = f"{dashboard}-0"  # the room's simulator the facilitator projects
         if kind == "salle":
             room = ["--programme", programme] if programme else ["ecologie"]
             self.cmd = [str(BIN / "atelier"), "salle", *room, "--ip", "127.0.0.1", "--port", str(self.port),
@@ -85,7 +89,7 @@ class Server:
                         "--dossier-seances", str(workdir)]
             self.ready = f"{self.base}/salle/etat"
         else:
-            self.cmd = [str(BIN / "voila"), str(ROOT / "dashboards" / "ecologie.ipynb"), "--no-browser",
+            self.cmd = [str(BIN / "voila"), str(ROOT / "dashboards" / f"{dashboard}.ipynb"), "--no-browser",
                         f"--port={self.port}", "--Voila.ip=127.0.0.1", "--MappingKernelManager.cull_idle_timeout=0"]
             self.ready = f"{self.base}/"
         self.peak = 0
@@ -154,13 +158,16 @@ class Server:
 # -- protocol-level participants ---------------------------------------------------------------------
 
 class Steps:
-    """The facilitator's step changes (index → time of the click) and what the participants saw."""
+    """The facilitator's step changes (index → time of the click) and what the participants saw; his slider
+    moves (live settings number → time sent) and when the projection saw them."""
 
     def __init__(self) -> None:
         self.changed: dict[int, float] = {}
         self.delays: list[float] = []
         self.missed = 0
         self.until = float("inf")
+        self.moved: dict[int, float] = {}
+        self.projected: list[float] = []
 
 
 async def room_participant(server: Server, steps: Steps | None = None) -> float:
@@ -200,8 +207,12 @@ async def follow(client: AsyncHTTPClient, server: Server, cookies: str, state: d
         shown = index
 
 
+LIVE_EVERY = 2.0  # seconds between two moves of the facilitator's projected slider
+
+
 async def facilitator(server: Server, steps: Steps, every: float, duration: float) -> None:
-    """Log in with the token, then « Étape suivante » every ``every`` seconds for ``duration`` seconds."""
+    """Log in with the token, then « Étape suivante » every ``every`` seconds for ``duration`` seconds; meanwhile,
+    move the projected simulator's population slider every LIVE_EVERY seconds, the projection following it."""
     client = AsyncHTTPClient(force_instance=True)
     try:
         login = await client.fetch(server.facilitator_url, follow_redirects=False, raise_error=False)
@@ -211,13 +222,48 @@ async def facilitator(server: Server, steps: Steps, every: float, duration: floa
         jar.update({c.split("=", 1)[0]: c.split(";", 1)[0].split("=", 1)[1] for c in page.headers.get_list("Set-Cookie")})
         headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in jar.items()), "X-XSRFToken": jar["_xsrf"],
                    "Content-Type": "application/json"}
-        index, end = 0, time.perf_counter() + duration
-        while time.perf_counter() + every <= end:
-            await asyncio.sleep(every)
-            index += 1
-            steps.changed[index] = time.perf_counter()
-            await client.fetch(HTTPRequest(f"{server.base}/animateur/api/etape", method="POST", headers=headers,
-                                           body=json.dumps({"index": index})))
+        end = time.perf_counter() + duration
+
+        async def step_changes() -> None:
+            index = 0
+            while time.perf_counter() + every <= end:
+                await asyncio.sleep(every)
+                index += 1
+                steps.changed[index] = time.perf_counter()
+                await client.fetch(HTTPRequest(f"{server.base}/animateur/api/etape", method="POST", headers=headers,
+                                               body=json.dumps({"index": index})))
+
+        async def slider_moves() -> None:
+            k = 0
+            while time.perf_counter() + LIVE_EVERY <= end:
+                await asyncio.sleep(LIVE_EVERY)
+                k += 1
+                sent = time.perf_counter()
+                reply = await client.fetch(HTTPRequest(
+                    f"{server.base}/animateur/api/reglages", method="POST", headers=headers,
+                    body=json.dumps({"simulateur": server.simulator, "reglages": {"population": 10_000 + 100 * k}})))
+                steps.moved[json.loads(reply.body)["numero"]] = sent
+
+        async def projection() -> None:
+            projector = AsyncHTTPClient(force_instance=True)
+            number = None
+            try:
+                while time.perf_counter() < end:
+                    query = "" if number is None else f"?numero={number}"
+                    reply = await projector.fetch(HTTPRequest(f"{server.base}/animateur/api/reglages{query}",
+                                                              headers={"Cookie": headers["Cookie"]}, request_timeout=TIMEOUT))
+                    seen = time.perf_counter()
+                    number = json.loads(reply.body)["numero"]
+                    seen_at.setdefault(number, seen)  # matched with the moves at the end (a reply may come first)
+            finally:
+                projector.close()
+
+        seen_at: dict[int, float] = {}
+        follower = asyncio.ensure_future(projection())
+        await asyncio.gather(step_changes(), slider_moves())
+        await asyncio.sleep(2)
+        follower.cancel()
+        steps.projected = [seen_at[n] - t for n, t in steps.moved.items() if n in seen_at]
     finally:
         client.close()
 
@@ -299,7 +345,7 @@ def browser_measures(server: Server) -> tuple[float, list[float]]:
             else:
                 # Stock Voilà has no route for the vendored Vega files: its chart stays blank offline, so the
                 # first usable control is the slider, and slider updates are timed on the table below the chart.
-                page.locator(".atelier-population .widget-readout").wait_for(timeout=TIMEOUT * 1000)
+                page.locator(VOILA_POPULATION).first.wait_for(timeout=TIMEOUT * 1000)
                 page.locator(".atelier-tableau table").wait_for(timeout=TIMEOUT * 1000)
             tti = time.perf_counter() - t0
             updates = []
@@ -331,8 +377,12 @@ SALLE_SLIDER = """(value) => new Promise(resolve => {
 })"""
 
 
+# The population control of the dashboard: the readout of a slider (ecologie), or a number field (depistage).
+VOILA_POPULATION = ".atelier-population .widget-readout, .atelier-population input"
+
+
 def voila_slider(page, value: int) -> float:
-    readout = page.locator(".atelier-population .widget-readout")
+    readout = page.locator(VOILA_POPULATION).first
     before = page.locator(".atelier-tableau").text_content()
     readout.click()
     page.keyboard.press("Control+A")
@@ -351,8 +401,18 @@ def quantile(values: list[float], q: float) -> float:
     return values[min(len(values) - 1, round(q * (len(values) - 1)))]
 
 
+def first_dashboard(programme: str | None) -> str:
+    """The dashboard stock Voilà serves: that of the programme's first simulator step (ecologie without one)."""
+    if not programme:
+        return "ecologie"
+    import yaml
+
+    steps = yaml.safe_load((ROOT / programme).read_text(encoding="utf-8"))["etapes"]
+    return next(s["tableau"] for s in steps if s.get("type") == "simulateur")
+
+
 def run(kind: str, n: int, workdir: Path, programme: str | None = None, every: float = 20) -> dict:
-    with Server(kind, n + 5, workdir, programme) as server:
+    with Server(kind, n + 5, workdir, programme, first_dashboard(programme)) as server:
         lone = asyncio.run(crowd(server, 1, 0))[0]
         tti, updates = browser_measures(server)
         calibration = max(0.0, tti - (lone[0] if lone else 0.0))
@@ -362,9 +422,13 @@ def run(kind: str, n: int, workdir: Path, programme: str | None = None, every: f
         peak = server.peak
     calibrated = [t + calibration for t in times]
     delays = steps.delays if steps else []
+    projected = steps.projected if steps else []
     return {"kind": kind, "n": n, "step_p50": quantile(delays, 0.5), "step_p95": quantile(delays, 0.95),
             "step_max": max(delays) if delays else float("nan"), "step_seen": len(delays),
             "steps": len(steps.changed) if steps else 0,
+            "live_p50": quantile(projected, 0.5), "live_p95": quantile(projected, 0.95),
+            "live_max": max(projected) if projected else float("nan"), "live_seen": len(projected),
+            "live_sent": len(steps.moved) if steps else 0,
             "p50": quantile(calibrated, 0.5), "p95": quantile(calibrated, 0.95),
             "max": max(calibrated) if calibrated else float("nan"), "failures": failures, "peak_gib": peak / 2**30,
             "cpu_s": cpu, "browser_tti": tti, "calibration": calibration,
@@ -397,6 +461,11 @@ def main() -> None:
             if r["kind"] == "salle":
                 print(f"N = {r['n']:>3} : {r['steps']} changements, {r['step_seen']} vus ; p50 {r['step_p50']:.3f}, "
                       f"p95 {r['step_p95']:.3f}, max {r['step_max']:.3f}")
+        print(f"\nCurseur de l'animateur (toutes les {LIVE_EVERY:g} s) → vu par la vue à projeter, en secondes")
+        for r in rows:
+            if r["kind"] == "salle":
+                print(f"N = {r['n']:>3} : {r['live_sent']} mouvements, {r['live_seen']} vus ; p50 {r['live_p50']:.3f}, "
+                      f"p95 {r['live_p95']:.3f}, max {r['live_max']:.3f}")
     if not args.sans_voila:
         print("\nRapports Voilà / atelier salle (même exécution)")
         by = {(r["kind"], r["n"]): r for r in rows}
@@ -405,6 +474,32 @@ def main() -> None:
             print(f"N = {n:>3} : p95 × {v['p95'] / s['p95']:.1f}, mémoire × {v['peak_gib'] / s['peak_gib']:.1f}, "
                   f"CPU × {v['cpu_s'] / max(s['cpu_s'], 0.01):.1f}, curseur p95 × {v['slider_p95'] / s['slider_p95']:.1f} ; "
                   f"échecs {s['failures']} contre {v['failures']}")
+        print("\nCôte à côte (Markdown)")
+        for n in args.participants:
+            s, v = by[("salle", n)], by[("voila", n)]
+            print(f"\n{n} participant(s) sur {WINDOWS.get(n, n)} s | atelier salle | Voilà tel quel | Voilà / salle")
+            print("--- | ---: | ---: | ---:")
+            for label, key, unit in (("premier réglage utilisable, p50", "p50", "s"),
+                                     ("premier réglage utilisable, p95", "p95", "s"),
+                                     ("premier réglage utilisable, max", "max", "s"),
+                                     ("curseur → graphique, p95", "slider_p95", "ms"),
+                                     ("mémoire max", "peak_gib", "Gio"), ("CPU du serveur et des noyaux", "cpu_s", "s")):
+                scale = 1000 if unit == "ms" else 1
+                print(f"{label} | {fr(s[key] * scale)} {unit} | {fr(v[key] * scale)} {unit} | "
+                      f"× {fr(v[key] / max(s[key], 1e-3), 1)}")
+            print(f"échecs | {s['failures']} | {v['failures']} |")
+            if args.programme:
+                print(f"changement d'étape vu par chaque participant, p95 | {fr(s['step_p95'], 2)} s | — (pas de programme) |")
+                print(f"curseur de l'animateur vu par la projection, p95 | {fr(s['live_p95'], 2)} s | — |")
+
+
+def fr(value: float, digits: int | None = None) -> str:
+    """A number written the French way (« 1,25 »), with 2 decimals below 10, else none, unless ``digits``."""
+    if value != value:  # nan
+        return "—"
+    if digits is None:
+        digits = 2 if abs(value) < 10 else 0
+    return f"{value:,.{digits}f}".replace(",", "\u202f").replace(".", ",")
 
 
 if __name__ == "__main__":

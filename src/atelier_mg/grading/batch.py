@@ -27,7 +27,9 @@ from nbgrader.api import Gradebook, MissingEntry
 from ..core.errors import UserError
 from . import speedups
 from .autograde import Outcome, grade
+from .evaluate import EVALUATOR
 from .journal import Journal
+from .keys import KeyFileError, has_key, key_path
 from .reasons import refusal
 from .sandbox import Limits, Sandbox, SandboxError, bwrap_path
 
@@ -72,12 +74,17 @@ def assignment_notebooks(db_url: str, course_id: str, assignment: str) -> list[s
 _worker: dict = {}
 
 
-def _init_worker(slots, limits: Limits | None, sandboxed: bool) -> None:
+def _init_worker(slots, limits: Limits | None, sandboxed: bool, key_file: Path | None = None) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the main process's to handle
     warnings.filterwarnings("ignore")
     speedups.apply()
     slot = slots.get()
     _worker.update(slot=slot, limits=limits, sandboxed=sandboxed, sandbox=None)
+    if key_file is not None:
+        # The clean evaluation process (a new interpreter, never beside intern code) reads and prepares the
+        # key while the sandbox starts, instead of at the first submission.
+        EVALUATOR.start(warm=key_file)
+        multiprocessing.util.Finalize(None, EVALUATOR.stop, exitpriority=5)
     if sandboxed:
         _start_sandbox()
         # multiprocessing runs its finalizers before a worker exits (atexit handlers are not run).
@@ -176,6 +183,10 @@ def grade_all(root: Path, assignment: str, db_url: str, course_id: str, *, force
         raise UserError(f"Aucun rendu de « {assignment} » dans {submitted} : lancez d'abord "
                         f"« atelier correction importer-rendus {assignment} … ».")
     started = time.monotonic()
+    try:
+        key_file = key_path(root, assignment).resolve() if has_key(root, assignment) else None
+    except (KeyFileError, OSError):
+        key_file = None  # each submission is refused with the reason (autograde.grade)
     with Journal(root, assignment) as journal:
         known = journal.fingerprints()
         todo: dict[str, str] = {}
@@ -208,7 +219,7 @@ def grade_all(root: Path, assignment: str, db_url: str, course_id: str, *, force
             for slot in range(count):
                 slots.put(slot)
             executor = ProcessPoolExecutor(count, mp_context=context, initializer=_init_worker,
-                                           initargs=(slots, limits, sandboxed))
+                                           initargs=(slots, limits, sandboxed, key_file))
             pending = {executor.submit(_grade_task, root, assignment, notebooks, s, db_url, timeout, budget)
                        for s in todo}
             try:

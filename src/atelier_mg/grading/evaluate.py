@@ -1,8 +1,9 @@
 """Appliquer la clé aux réponses, dans un processus propre où aucun code d'interne n'a jamais tourné.
 
-Each grading worker starts one evaluation process (``python -m atelier_mg.grading.evaluate``) before
+Each grading worker starts one evaluation process (``python -m atelier_mg.grading.evaluate [key]``) before
 it grades anything, and talks to it through JSON lines on its stdin/stdout. The process reads the key
-file (never sent by the worker: only its path), runs its ``preparation`` once, and for each submission
+file (never sent by the worker: only its path), runs its ``preparation`` once (at start when the worker
+names the key on the command line, so that it overlaps the sandbox's start), and for each submission
 decodes the exported answers (:func:`atelier_mg.core.answers.decode`: builtin values and pandas objects,
 never pickle) and runs each cell's ``forme`` then ``cle`` checks on them. The intern's kernel never
 sees the key and this process never sees the intern's code: patching a checker, a module, ``builtins``
@@ -91,9 +92,18 @@ def prepare(key: Key) -> dict:
     return namespace
 
 
-def serve(stdin=sys.stdin, stdout=sys.stdout) -> None:
-    """The evaluation process: one JSON request per line, one JSON answer per line."""
+def serve(stdin=sys.stdin, stdout=sys.stdout, warm: str | None = None) -> None:
+    """The evaluation process: one JSON request per line, one JSON answer per line.
+
+    ``warm``: a key file to read and prepare before the first request (a problem is reported at that request).
+    """
     cache: dict[str, tuple[Key, dict]] = {}
+    if warm:
+        try:
+            key = load_key(Path(warm))
+            cache[warm] = (key, prepare(key))
+        except Exception:  # noqa: BLE001 - read again, and reported, at the first request
+            pass
     for line in stdin:
         try:
             request = json.loads(line)
@@ -115,16 +125,21 @@ class Evaluator:
     def __init__(self, timeout: float = 120) -> None:
         self.timeout = timeout
         self.process: subprocess.Popen | None = None
+        self.warm: Path | None = None
 
-    def start(self) -> None:
+    def start(self, warm: Path | None = None) -> None:
+        """Start the process if it is not running; ``warm``: the key it prepares before the first request."""
         if self.process is not None and self.process.poll() is None:
             return
         env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHONSTARTUP")}
-        self.process = subprocess.Popen([sys.executable, "-m", "atelier_mg.grading.evaluate"], stdin=subprocess.PIPE,
+        warm = warm or self.warm
+        self.process = subprocess.Popen([sys.executable, "-m", "atelier_mg.grading.evaluate",
+                                         *([str(warm)] if warm else [])], stdin=subprocess.PIPE,
                                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, text=True,
                                         bufsize=1)
 
     def evaluate(self, key: Key, exported: dict[str, dict]) -> dict[str, dict]:
+        self.warm = key.path
         self.start()
         assert self.process and self.process.stdin and self.process.stdout
         self.process.stdin.write(json.dumps({"cle": str(key.path), "reponses": exported}, allow_nan=True) + "\n")
@@ -157,4 +172,4 @@ EVALUATOR = Evaluator()
 
 
 if __name__ == "__main__":
-    serve()
+    serve(warm=sys.argv[1] if len(sys.argv) > 1 else None)

@@ -26,6 +26,28 @@ def test_places_are_limited_and_freed_when_a_participant_leaves(tmp_path):
     assert not store.touch("inconnu") and store.touch("a")
 
 
+def test_presence_of_returning_participants_is_written_in_one_transaction(tmp_path):
+    """A hundred pages coming back at once (a step change) cost no write each; the next flush writes them all."""
+    store = RoomStore(tmp_path / "s.sqlite", active_window=60)
+    for k in range(100):
+        assert store.join(f"p{k}", 100, now=100)
+    writes: list[str] = []
+    store.db.set_trace_callback(writes.append)
+    for k in range(100):
+        assert store.join(f"p{k}", 100, now=150) and store.touch(f"p{k}", now=151)
+    assert writes == [] and store.pending()
+    assert store.active(now=200) == 100  # 100 s after the last write to the file, 49 s after the last presence
+    assert sum(w.startswith("BEGIN") for w in writes) == 1 and not store.pending()
+    assert not store.join("de trop", 100, now=201)  # the room is still full
+    store.leave("p0")
+    assert store.active(now=200) == 99 and store.join("p0", 100, now=201)
+    store.touch("p1", now=205)
+    store.close()  # nothing lost at the end of the session
+    again = RoomStore(tmp_path / "s.sqlite", active_window=60)
+    assert again.db.execute("SELECT last_seen FROM participants WHERE id = 'p1'").fetchone() == (205,)
+    assert again.active(now=260) == 2  # p0 and p1 only, seen after 200
+
+
 def test_answers_only_to_the_open_question_and_replaced_on_resubmission(tmp_path, eco):
     store = RoomStore(tmp_path / "s.sqlite")
     q = eco.question("biais_chu")

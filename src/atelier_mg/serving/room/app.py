@@ -13,6 +13,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import math
 import mimetypes
 import re
 import secrets
@@ -23,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import segno
+import tornado.ioloop
 import tornado.locks
 import tornado.web
 
@@ -89,6 +91,10 @@ class Room:
         self.title = self.programme.title if self.programme else " · ".join(d.title for d in self.dashboards)
         self.version = 1  # grows at each change the participants must see (step, question, answer revealed)
         self.changed = tornado.locks.Condition()
+        # The facilitator's live settings, for the projection only (participants are never woken by them).
+        self.live: dict[str, Any] = {"numero": 1, "simulateur": None, "reglages": {}, "etape": None}
+        self.live_changed = tornado.locks.Condition()
+        self._flush = None  # the pending write of the participants' presence
         name = settings.session or time.strftime("seance-%Y-%m-%d-%H%M")
         if not re.fullmatch(r"[\w.-]{1,80}", name):
             raise definition.RoomDefinitionError(f"Nom de séance invalide : « {name} » (lettres, chiffres, « - », « _ »).")
@@ -102,8 +108,10 @@ class Room:
         self.participant_url = f"{self.base_url}/s/{self.code}"
         self.facilitator_url = f"{self.base_url}/animateur?jeton={self.token}"
         specs = {}
+        self.simulators: dict[str, definition.Simulator] = {}  # « <tableau>-<rang> » → simulator
         for d in self.dashboards:
             for k, sim in enumerate(d.simulators):
+                self.simulators[f"{d.name}-{k}"] = sim
                 specs[f"{d.name}-{k}"] = charts.to_vega(sim.spec())
                 if sim.narrow:
                     specs[f"{d.name}-{k}-etroit"] = charts.to_vega(sim.spec(narrow=True))
@@ -122,7 +130,8 @@ class Room:
                                                                    title="Adresse des participants")
         self.facilitator_html = Asset("animateur.html", pages.facilitator_page(
             self.title, self.dashboards, charts.distribution_specs(),
-            {**base_config, "api": "/animateur/api", "intervalle": POLL_MS_FACILITATOR},
+            {**base_config, "api": "/animateur/api", "intervalle": POLL_MS_FACILITATOR,
+             "simulateurs": f"{self.static_url}/simulateurs.json"},
             self.static_url, self.participant_url, self.code, qr, settings.places, self.programme).encode())
         self.projection_html = Asset("projection.html", pages.projection_page(
             self.title, self.dashboards, charts.distribution_specs(big=True),
@@ -198,6 +207,39 @@ class Room:
         else:
             self.store.close_question()
         self.notify()
+        self.set_live(None, {})  # the projection shows the new step at its own settings
+
+    def set_live(self, simulator: str | None, settings: dict[str, Any]) -> dict[str, Any]:
+        """The simulator the facilitator is moving and its settings, for the projection (not the participants)."""
+        self.live = {"numero": self.live["numero"] + 1, "simulateur": simulator, "reglages": dict(settings),
+                     "etape": self.step_index()}
+        self.live_changed.notify_all()
+        return self.live
+
+    def check_live(self, body: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        """The simulator and settings of a facilitator's request, checked; ValueError with a French message."""
+        key = body.get("simulateur")
+        if not isinstance(key, str) or key not in self.simulators:
+            raise ValueError("Simulateur inconnu dans cette salle.")
+        settings = body.get("reglages")
+        if not isinstance(settings, dict) or len(settings) > 50:
+            raise ValueError("« reglages » doit associer un nom de curseur à une valeur.")
+        sliders = self.simulators[key].sliders()
+        for name, value in settings.items():
+            if name not in sliders:
+                raise ValueError(f"Réglage « {str(name)[:40]} » inconnu pour ce simulateur.")
+            if not sliders[name](value) or (isinstance(value, float) and not math.isfinite(value)):
+                raise ValueError(f"Valeur hors des bornes du réglage « {name} ».")
+        return key, settings
+
+    def keep_presence(self) -> None:
+        """Write the participants' presence within a second, in one transaction for all (see RoomStore.flush)."""
+        if self._flush is None and self.store.pending():
+            self._flush = tornado.ioloop.IOLoop.current().call_later(1.0, self._write_presence)
+
+    def _write_presence(self) -> None:
+        self._flush = None
+        self.store.flush()
 
     def notify(self) -> None:
         """Wake the participants' pages that wait for a change."""
@@ -233,7 +275,7 @@ class Room:
             (r"/animateur/rapport(\.pdf)?", ReportHandler, room),
             (r"/favicon\.ico", FaviconHandler, room),
             (r"/animateur/export\.csv", ExportHandler, room),
-            (r"/animateur/api/(etat|ouvrir|devoiler|fermer|etape)", FacilitatorApiHandler, room),
+            (r"/animateur/api/(etat|ouvrir|devoiler|fermer|etape|reglages)", FacilitatorApiHandler, room),
         ]
         book = self.settings.book_dir
         if book is not None and (book / "index.html").is_file():

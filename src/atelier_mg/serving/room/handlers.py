@@ -21,6 +21,9 @@ class RoomHandler(tornado.web.RequestHandler):
     def initialize(self, room: Room) -> None:
         self.room = room
 
+    def on_finish(self) -> None:
+        self.room.keep_presence()
+
     def send_asset(self, asset: Asset, cache: str = "no-cache") -> None:
         self.set_header("Content-Type", asset.type)
         self.set_header("Cache-Control", cache)
@@ -236,7 +239,10 @@ class ProjectionHandler(FacilitatorHandler):
 
 
 class FacilitatorApiHandler(FacilitatorHandler):
-    def get(self, action: str) -> None:
+    async def get(self, action: str) -> None:
+        if action == "reglages":
+            await self.live_settings()
+            return
         if action != "etat":
             raise tornado.web.HTTPError(405)
         room = self.room
@@ -256,6 +262,14 @@ class FacilitatorApiHandler(FacilitatorHandler):
         if action == "etape":
             self.move(self.json_body())
             return
+        if action == "reglages":
+            try:
+                key, settings = room.check_live(self.json_body())
+            except ValueError as exc:
+                self.send_json({"erreur": str(exc)}, 400)
+                return
+            self.send_json({"ok": True, "numero": room.set_live(key, settings)["numero"]})
+            return
         requested = self.requested_question(self.json_body())
         if requested is None:
             return
@@ -268,6 +282,17 @@ class FacilitatorApiHandler(FacilitatorHandler):
             room.store.reveal(dashboard, question.id)
         room.notify()
         self.send_json({"ok": True})
+
+    async def live_settings(self) -> None:
+        """« reglages?numero=N »: the facilitator's live settings, as soon as they differ from N (projection)."""
+        room = self.room
+        known = self.get_argument("numero", "")
+        if known.isdigit() and int(known) == room.live["numero"]:
+            await room.live_changed.wait(timeout=datetime.timedelta(seconds=LONG_POLL_SECONDS))
+            stream = getattr(self.request.connection, "stream", None)
+            if stream is not None and stream.closed():
+                return
+        self.send_json(room.live)
 
     def move(self, body: dict[str, Any]) -> None:
         """« etape »: {"sens": 1 | -1} (next, previous) or {"index": n} (a step of the list, from 0)."""

@@ -89,6 +89,22 @@ def live_panel(dashboards: list[RoomDashboard]) -> str:
             f"Python sur cet ordinateur (ouvrir un tableau de bord ferme le précédent).</p><ul>{links}</ul></div>")
 
 
+def projected_panel(dashboards: list[RoomDashboard]) -> str:
+    """The simulator the facilitator moves, live on the projection (its settings are sent only there)."""
+    options = "".join(
+        f'<option value="{d.name}-{k}">{escape(d.title)}'
+        + (f" ({k + 1}/{len(d.simulators)})" if len(d.simulators) > 1 else "") + "</option>"
+        for d in dashboards for k, _ in enumerate(d.simulators)
+    )
+    boxes = "".join(f'<div class="simulateur" data-spec="{d.name}-{k}" hidden></div>'
+                    for d in dashboards for k, _ in enumerate(d.simulators))
+    return ('<div class="carte simulateur-anime"><h2>Simulateur projeté</h2>'
+            "<p>Les curseurs que vous déplacez ici changent la vue à projeter (pas les téléphones des participants, "
+            "qui gardent leurs propres réglages).</p>"
+            f'<p><label for="simulateur-projete">Simulateur : </label><select id="simulateur-projete">{options}</select></p>'
+            f'<div class="simulateurs">{boxes}</div><p class="reglages-etat" role="status"></p></div>')
+
+
 def facilitator_page(title: str, dashboards: list[RoomDashboard], specs: dict[str, Any], config: dict[str, Any],
                      static: str, participant_url: str, code: str, qr_svg: str, places: int,
                      programme: Programme | None = None) -> str:
@@ -104,7 +120,7 @@ def facilitator_page(title: str, dashboards: list[RoomDashboard], specs: dict[st
             )
     questions = "".join(items) or "<li>Aucune question n'est prévue pour ces tableaux de bord.</li>"
     return (
-        _head(f"Animateur — {title}", static, ("vega.min.js", "animateur.js"))
+        _head(f"Animateur — {title}", static, ("vega.min.js", "nombres.js", "animateur.js"))
         + '<body class="animateur"><header><h1>' + escape(title) + ' — animateur</h1>'
         + '<p class="pret" role="status">Salle prête</p></header><main>'
         + '<div class="grille"><div class="carte"><h2>Rejoindre la salle</h2>'
@@ -116,7 +132,7 @@ def facilitator_page(title: str, dashboards: list[RoomDashboard], specs: dict[st
         + '<p><a class="bouton secondaire" href="export.csv" download>Exporter les réponses (CSV, effectifs seulement)</a></p>'
         + '<p><a class="bouton" href="/animateur/projection" target="_blank" rel="noopener">Vue à projeter</a> '
         + '<a class="bouton secondaire" href="/animateur/rapport" target="_blank" rel="noopener">Rapport de séance</a></p>'
-        + "</div></div>" + programme_panel(programme) + live_panel(dashboards)
+        + "</div></div>" + programme_panel(programme) + projected_panel(dashboards) + live_panel(dashboards)
         + '<div class="carte"><h2>Question en cours</h2><p class="question-ouverte"></p>'
         + '<p class="reponses-info" role="status">Aucune question ouverte.</p>'
         + '<div class="graphique" aria-live="polite"></div><p class="reponse-attendue"></p>'

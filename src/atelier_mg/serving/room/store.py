@@ -43,14 +43,38 @@ class RoomStore:
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=FULL")
         self.db.executescript(SCHEMA)
+        # Presence of participants already admitted: kept here and written in one transaction (flush), so that
+        # a hundred pages coming back at a step change cost one write to the disk, not two hundred.
+        self._present: dict[str, float] = {}  # participant → last time seen (written or not)
+        self._unwritten: set[str] = set()
 
     def close(self) -> None:
+        self.flush()
         self.db.close()
+
+    def flush(self) -> None:
+        """Write the presence recorded since the last flush (one transaction)."""
+        if not self._unwritten:
+            return
+        rows = [(self._present[p], p) for p in self._unwritten if p in self._present]
+        self._unwritten.clear()
+        with self.db:
+            self.db.execute("BEGIN IMMEDIATE")
+            self.db.executemany("UPDATE participants SET last_seen = ? WHERE id = ?", rows)
+
+    def pending(self) -> bool:
+        """Presence not written yet (the server then calls :meth:`flush` shortly)."""
+        return bool(self._unwritten)
+
+    def _seen_now(self, participant: str, now: float) -> None:
+        self._present[participant] = now
+        self._unwritten.add(participant)
 
     # -- participants -------------------------------------------------------------------------
 
     def active(self, now: float | None = None) -> int:
         now = time.time() if now is None else now
+        self.flush()
         (n,) = self.db.execute("SELECT count(*) FROM participants WHERE last_seen >= ?", (now - self.active_window,)).fetchone()
         return n
 
@@ -61,11 +85,16 @@ class RoomStore:
     def join(self, participant: str, places: int, now: float | None = None) -> bool:
         """Admit a participant (or a returning one) if a place is free; False when the room is full."""
         now = time.time() if now is None else now
+        if self._present.get(participant, float("-inf")) >= now - self.active_window:
+            self._seen_now(participant, now)  # still here: no write now (see flush)
+            return True
+        self.flush()
         with self.db:
             self.db.execute("BEGIN IMMEDIATE")
             row = self.db.execute("SELECT last_seen FROM participants WHERE id = ?", (participant,)).fetchone()
             if row is not None and row[0] >= now - self.active_window:
                 self.db.execute("UPDATE participants SET last_seen = ? WHERE id = ?", (now, participant))
+                self._present[participant] = now
                 return True
             (active,) = self.db.execute(
                 "SELECT count(*) FROM participants WHERE last_seen >= ?", (now - self.active_window,)).fetchone()
@@ -74,15 +103,23 @@ class RoomStore:
             self.db.execute(
                 "INSERT INTO participants (id, joined, last_seen) VALUES (?, ?, ?) "
                 "ON CONFLICT(id) DO UPDATE SET last_seen = excluded.last_seen", (participant, now, now))
+            self._present[participant] = now
             return True
 
     def touch(self, participant: str, now: float | None = None) -> bool:
         """Record that a participant is still here; False if unknown (never admitted)."""
         now = time.time() if now is None else now
+        if participant in self._present:
+            self._seen_now(participant, now)
+            return True
         cur = self.db.execute("UPDATE participants SET last_seen = ? WHERE id = ?", (now, participant))
+        if cur.rowcount == 1:
+            self._present[participant] = now
         return cur.rowcount == 1
 
     def leave(self, participant: str) -> None:
+        self._present.pop(participant, None)
+        self._unwritten.discard(participant)
         self.db.execute("UPDATE participants SET last_seen = 0 WHERE id = ?", (participant,))
 
     # -- questions ------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-/* Page de l'animateur : participants connectés, questions, réponses en direct (vue Vega mise à jour sur place). */
+/* Page de l'animateur : participants connectés, questions, réponses en direct (vue Vega mise à jour sur place),
+   et le simulateur projeté, dont les curseurs changent la vue à projeter (pas les pages des participants). */
 (function () {
   "use strict";
   var cfg = JSON.parse(document.getElementById("salle-config").textContent);
@@ -55,11 +56,68 @@
     });
   });
 
+  /* The projected simulator: the step's one at the step's settings, then the facilitator's own moves, sent to the
+     server (at most one request at a time, the latest values winning) for the projection to follow. */
+  var sims = null, simViews = {}, shownSim = null, applying = false, sending = false, pending = false;
+  var chooser = document.getElementById("simulateur-projete");
+  var liveInfo = document.querySelector(".reglages-etat");
+  function sliderNames(key) {
+    return (sims[key].signals || []).filter(function (s) { return s.bind; }).map(function (s) { return s.name; });
+  }
+  function currentSettings(key, view) {
+    var out = {};
+    sliderNames(key).forEach(function (name) { out[name] = view.signal(name); });
+    return out;
+  }
+  function send() {
+    if (!shownSim || !simViews[shownSim]) return;
+    if (sending) { pending = true; return; }
+    sending = true; pending = false;
+    var key = shownSim;
+    simViews[key].then(function (view) { return post("/reglages", { simulateur: key, reglages: currentSettings(key, view) }); })
+      .then(function (r) { liveInfo.textContent = r.ok ? "Vue à projeter à jour." : (r.erreur || "Réglages refusés."); },
+        function () { liveInfo.textContent = "Connexion au serveur perdue ; les réglages seront renvoyés."; pending = true; })
+      .then(function () { sending = false; if (pending) setTimeout(send, 50); });
+  }
+  function showProjected(key, settings, announce) {
+    if (!sims || !sims[key]) return;
+    shownSim = key;
+    chooser.value = key;
+    document.querySelectorAll(".simulateur-anime .simulateur").forEach(function (b) { b.hidden = b.dataset.spec !== key; });
+    var box = document.querySelector('.simulateur-anime .simulateur[data-spec="' + key + '"]');
+    if (!simViews[key]) {
+      var view = new vega.View(vega.parse(sims[key]), { renderer: "svg", container: box, hover: true });
+      simViews[key] = view.runAsync().then(function () {
+        window.atelierNombres.frenchRanges(box);
+        sliderNames(key).forEach(function (name) {
+          view.addSignalListener(name, function () { if (!applying && shownSim === key) send(); });
+        });
+        box.setAttribute("data-rendu", "ok");
+        return view;
+      });
+    }
+    simViews[key].then(function (view) {
+      applying = true;
+      Object.keys(settings || {}).forEach(function (name) {
+        try { view.signal(name, settings[name]); } catch (e) { /* not a setting of this simulator */ }
+      });
+      return view.runAsync().then(function () { applying = false; if (announce) send(); });
+    });
+  }
+  chooser.addEventListener("change", function () { showProjected(chooser.value, null, true); });
+  var pendingSim = null;
+  function followStep(e) {
+    if (e.type !== "simulateur") return;
+    var key = e.tableau + "-" + e.simulateur;
+    if (sims) showProjected(key, e.reglages, false); else pendingSim = { key: key, settings: e.reglages };
+  }
+
   function showStep(e) {
     var line = document.querySelector(".etape-en-cours");
     if (!line) return;
     if (stepNow === e.index) return;
     stepNow = e.index;
+    followStep(e);
     line.textContent = "Étape " + (e.index + 1) + " sur " + e.total + " : " + e.titre + (e.consigne ? " — " + e.consigne : "");
     document.querySelectorAll(".liste-etapes li").forEach(function (li) {
       var on = Number(li.dataset.etape) === e.index;
@@ -102,5 +160,20 @@
       })
       .catch(function () { info.textContent = "Connexion au serveur perdue ; nouvelle tentative…"; });
   }
-  (function loop() { poll().then(function () { setTimeout(loop, cfg.intervalle); }); })();
+  var firstPoll = poll();
+  firstPoll.then(function () { setTimeout(function loop() { poll().then(function () { setTimeout(loop, cfg.intervalle); }); }, cfg.intervalle); });
+  /* At load (a reload during the session too): the step's simulator, or what the facilitator was projecting. */
+  Promise.all([fetch(cfg.simulateurs, { credentials: "same-origin" }).then(function (r) { return r.json(); }), firstPoll])
+    .then(function (done) {
+      sims = done[0];
+      return fetch(cfg.api + "/reglages", { credentials: "same-origin", cache: "no-store" }).then(function (r) { return r.json(); });
+    })
+    .then(function (l) {
+      var start = pendingSim || { key: chooser.value, settings: null };
+      if (l.simulateur && sims[l.simulateur] && l.etape === stepNow) {
+        start = { key: l.simulateur, settings: Object.assign({}, start.key === l.simulateur ? start.settings : {}, l.reglages) };
+      }
+      showProjected(start.key, start.settings, false);
+    })
+    .catch(function () { if (sims) showProjected(pendingSim ? pendingSim.key : chooser.value, pendingSim ? pendingSim.settings : null, false); });
 })();

@@ -4,7 +4,8 @@
   "use strict";
   var cfg = JSON.parse(document.getElementById("salle-config").textContent);
   var distSpecs = JSON.parse(document.getElementById("salle-specs").textContent);
-  var sims = null, simViews = {}, distViews = {}, shownStep = null, shownSim = null;
+  var sims = null, simViews = {}, distViews = {}, shownStep = null, shownSim = null, shownSettings = null;
+  var live = null, liveNumber = null, lastState = null;
   var stepBox = document.querySelector(".etape-projetee");
   var qBox = document.querySelector(".question-projetee");
   var graph = qBox.querySelector(".graphique");
@@ -68,7 +69,16 @@
     var key = null, settings = null;
     if (e && e.type === "simulateur") { key = e.tableau + "-" + e.simulateur; settings = e.reglages; }
     else if (!e && !q) { key = s.tableaux[0] + "-0"; }
-    if (key !== shownSim || (e && e.index !== shownStep)) { showSimulator(key, settings); shownSim = key; }
+    /* The facilitator's live moves (made during this step), over the step's settings; not while a question is open. */
+    if (live && live.simulateur && !q && (e ? live.etape === e.index : true)) {
+      if (live.simulateur !== key) settings = null;
+      key = live.simulateur;
+      settings = Object.assign({}, settings || {}, live.reglages);
+    }
+    var signature = JSON.stringify(settings || {});
+    if (key !== shownSim || (e && e.index !== shownStep) || signature !== shownSettings) {
+      showSimulator(key, settings); shownSim = key; shownSettings = signature;
+    }
     shownStep = e ? e.index : null;
 
     qBox.hidden = !q;
@@ -92,10 +102,27 @@
   function poll() {
     return fetch(cfg.api + "/etat", { credentials: "same-origin", cache: "no-store" })
       .then(function (r) { return r.json(); })
-      .then(render)
+      .then(function (s) { lastState = s; render(s); })
       .catch(function () { /* next round */ });
+  }
+  /* The facilitator's sliders: a long request answered as soon as they move (or after 20 s), as the participants'
+     pages follow the steps. */
+  function followLive() {
+    var failed = false;
+    fetch(cfg.api + "/reglages" + (liveNumber === null ? "" : "?numero=" + liveNumber), { credentials: "same-origin", cache: "no-store" })
+      .then(function (r) { if (!r.ok) throw new Error(String(r.status)); return r.json(); })
+      .then(function (l) {
+        liveNumber = l.numero;
+        live = l;
+        if (lastState) render(lastState);
+      })
+      .catch(function () { failed = true; liveNumber = null; })
+      .then(function () { setTimeout(followLive, failed ? cfg.intervalle : 10); });
   }
   fetch(cfg.simulateurs, { credentials: "same-origin" }).then(function (r) { return r.json(); })
     .then(function (j) { sims = j; shownSim = null; })
-    .then(function () { (function loop() { poll().then(function () { setTimeout(loop, cfg.intervalle); }); })(); });
+    .then(function () {
+      (function loop() { poll().then(function () { setTimeout(loop, cfg.intervalle); }); })();
+      followLive();
+    });
 })();
