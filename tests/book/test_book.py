@@ -168,12 +168,12 @@ def test_context_chapters_show_their_data_the_gaps_and_the_simulator(built_book)
         assert row.libelle in besoins
     assert "13,8 millions" in besoins and "Ce que la source ne donne pas" in besoins
     for page in (demo, besoins):
-        assert 'class="atelier-a-jour"><em>À jour au ' in page
+        assert re.search(r'class="atelier-a-jour"><em>(Données relues|Vérifié) au ', page)
         assert page.count("solution dropdown") + page.count('class="solution') >= 4
 
 
 MONTHS = "janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre"
-TYPED_DATE = re.compile(rf"À jour au (1er|[0-9]{{1,2}}) ({MONTHS}) 20[0-9]{{2}}")
+TYPED_DATE = re.compile(rf"(À jour|Données relues|Vérifié) au (1er|[0-9]{{1,2}}) ({MONTHS}) 20[0-9]{{2}}")
 
 
 @pytest.mark.parametrize("chapter", [p for p in CHAPTERS if p.stem not in ("index", "bibliographie")], ids=lambda p: p.stem)
@@ -182,7 +182,7 @@ def test_no_chapter_types_its_date_it_is_computed(chapter):
 
     lines = [line for line in chapter.read_text().splitlines() if line.strip()]
     advice = (f"book/{chapter.name} : remplacez la dernière ligne « {lines[-1][:60]}… » par la seule ligne "
-              f"{DATE_LINE_SOURCE} (sans date) : la date « À jour au … » est calculée à la construction du livre, "
+              f"{DATE_LINE_SOURCE} (sans date) : la date « Données relues au … » est calculée à la construction du livre, "
               "la plus ancienne vérification (verification.date) des jeux de data/ que le chapitre charge.")
     assert not [line for line in lines if TYPED_DATE.search(line)], advice
     assert lines[-1].strip() == DATE_LINE_SOURCE, advice
@@ -221,13 +221,14 @@ def test_each_chapter_is_dated_by_the_oldest_check_of_the_data_it_loaded(built_b
         if not checked:
             assert "aucun jeu de données" in line, chapter.stem
             continue
-        headline = re.match(r"À jour au (.+?) : ", line)
-        assert headline and _french_day(headline.group(1)) == min(checked.values()), (chapter.stem, line)
+        headline = re.match(r"(Données relues|Vérifié) au (.+?) : ", line)
+        assert headline and _french_day(headline.group(2)) == min(checked.values()), (chapter.stem, line)
         assert f"{len(checked)} jeux de données" in line or len(checked) == 1, line
         if min(checked.values()) != max(checked.values()):
             assert "entre le" in line and "plus ancien" in line, line
         # « Vérifié contre sa source » only of what the check read in the primary text itself.
         readings = [data.read_metadata(n)["verification"].get("lecture") for n in used]
+        assert headline.group(1) == ("Vérifié" if all(r == "source_primaire" for r in readings) else "Données relues"), line
         if len(used) > 1 and all(r == "source_primaire" for r in readings):
             assert "chacun vérifié contre le texte même de sa source primaire" in line, line
         elif len(used) > 1:
@@ -263,14 +264,14 @@ def test_chapters_without_data_and_with_one_dataset_say_what_is_true(tmp_path):
              for name in ("prose", "calcul", "chiffre")}
     for name in ("prose", "calcul"):
         assert "<em>Aucune date de vérification</em> : ce chapitre n’utilise aucun jeu de données" in pages[name]
-        assert "À jour au" not in pages[name]
+        assert "relues au" not in pages[name] and "Vérifié au" not in pages[name]
     import datetime as dt
     import json
 
     usage = json.loads((book / "_build" / "donnees-des-chapitres.json").read_text())
     assert usage["prose"] == usage["calcul"] == [] and "ecologie_white_1961" in usage["chiffre"]
     checked = min(dt.date.fromisoformat(str(data.read_metadata(n)["verification"]["date"])) for n in usage["chiffre"])
-    assert f"<em>À jour au {french_date(checked)}</em>" in pages["chiffre"]
+    assert f"<em>Données relues au {french_date(checked)}</em>" in pages["chiffre"]
 
 
 def test_no_page_shows_a_line_of_our_extracted_texts(built_book):

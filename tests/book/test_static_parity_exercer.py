@@ -64,6 +64,10 @@ def test_practice_year_page_equals_the_python_model(page, server):
     set_input(chart, "part_ages", "0")
     set_input(chart, "gl", "10")
     expect(text).to_have_text(py.TOO_MANY_GL)
+    # The GL are counted among the consultations: more GL than consultations is only a message.
+    set_input(chart, "part_ages", "0.5")
+    set_input(chart, "consultations", "5")
+    expect(text).to_have_text(py.GL_OVER_ALL)
     assert not page.failures, page.failures
 
 

@@ -51,15 +51,15 @@ def test_a_chapter_is_dated_by_the_oldest_check_of_what_it_uses(folder):
     _checked_on(folder, "piliers", "2026-10-01")
     _checked_on(folder, "missions", "2026-10-01")
     line = freshness.date_line(["piliers", "valeurs", "missions", "valeurs"])
-    assert line.headline == "À jour au 3 mars 2026"
+    assert line.headline == "Vérifié au 3 mars 2026"  # the three were read in their primary text
     assert "3 jeux de données" in line.detail and "entre le 3 mars et le 1er octobre 2026" in line.detail
     assert "le plus ancien : « " + data.read_metadata("valeurs")["titre"] + " »" in line.detail
     same = freshness.date_line(["piliers", "missions"])
-    assert same.headline == "À jour au 1er octobre 2026" and "tous été relus" in same.detail
+    assert same.headline == "Vérifié au 1er octobre 2026" and "tous été relus" in same.detail
     one = freshness.date_line(["valeurs"])
-    assert one.headline == "À jour au 3 mars 2026" and data.read_metadata("valeurs")["titre"] in one.detail
+    assert one.headline == "Vérifié au 3 mars 2026" and data.read_metadata("valeurs")["titre"] in one.detail
     none = freshness.date_line([])
-    assert "À jour" not in none.headline and "aucun jeu de données" in none.detail
+    assert " au " not in none.headline and "aucun jeu de données" in none.detail
 
 
 def _read_as(folder, name, reading):
@@ -80,7 +80,13 @@ def test_a_chapter_says_vérifié_only_for_what_was_read_in_the_primary_text(fol
     assert "1 aux valeurs illustratives" in mixed and "chacun vérifié" not in mixed
     assert "vérifié contre le texte de sa source primaire" in freshness.date_line(["valeurs"]).detail
     _read_as(folder, "missions", "source_primaire")
-    assert "chacun vérifié contre le texte même de sa source primaire" in freshness.date_line(["valeurs", "missions"]).detail
+    primary = freshness.date_line(["valeurs", "missions"])
+    assert "chacun vérifié contre le texte même de sa source primaire" in primary.detail
+    # The headline says « Vérifié » only when every dataset was read in its primary text, never « À jour ».
+    assert primary.headline == "Vérifié au 1er octobre 2026"
+    assert freshness.date_line(["valeurs", "piliers"]).headline == "Données relues au 1er octobre 2026"
+    assert freshness.date_line(["piliers"]).headline.startswith("Données relues au ")
+    assert freshness.date_line(["valeurs"]).headline.startswith("Vérifié au ")
     copy = freshness.date_line(["piliers"]).detail
     assert "seulement dans une reproduction" in copy and "vérifié contre" not in copy
     assert "ne couvre pas les règles énoncées dans le texte sans jeu de données" in copy

@@ -77,7 +77,7 @@ def fact(name: str) -> Fact:
 
 @dataclass(frozen=True)
 class DateLine:
-    headline: str  # « À jour au 22 novembre 2026 », set in italics
+    headline: str  # « Données relues au 22 novembre 2026 » (« Vérifié au … » if all primary), set in italics
     detail: str
 
 
@@ -86,13 +86,16 @@ def date_line(names: list[str]) -> DateLine:
 
     « Vérifié contre sa source » is said only of a dataset whose ``verification.lecture`` says the primary text
     itself was read; the others are « relus », and the line says how many were read only in a reproduction.
+    The headline, read alone, never claims more than the detail: « Vérifié au … » only when every dataset was
+    checked in its primary text, « Données relues au … » otherwise (never « À jour », which would say the
+    content is confirmed at that date when the date is only that of the oldest reading).
     """
     if not names:
         return DateLine("Aucune date de vérification", "ce chapitre n'utilise aucun jeu de données de data/ ; "
                         "ses affirmations renvoient seulement aux références citées dans son texte.")
     facts = sorted((fact(n) for n in dict.fromkeys(names)), key=lambda f: (f.checked, f.name))
     oldest, newest = facts[0].checked, facts[-1].checked
-    headline = f"À jour au {french_date(oldest)}"
+    headline = headline_for(facts, oldest)
     if len(facts) == 1:
         return DateLine(headline, f"date à laquelle le seul jeu de données de ce chapitre, « {facts[0].title} », "
                         f"a été {SINGLE_READING.get(facts[0].read, SINGLE_READING[None])}.{PROSE}")
@@ -104,6 +107,16 @@ def date_line(names: list[str]) -> DateLine:
     return DateLine(headline, f"date de la plus ancienne vérification ; les {len(facts)} jeux de données qu'utilise "
                     f"ce chapitre ont été relus {french_span(oldest, newest)} ; {which} : {_titles(eldest)} ; "
                     f"{readings(facts)}.{PROSE}")
+
+
+VERIFIED = "Vérifié au"
+READ = "Données relues au"
+
+
+def headline_for(facts: list[Fact], oldest: dt.date) -> str:
+    """« Vérifié au … » if every dataset was checked in its primary text, else « Données relues au … »."""
+    verb = VERIFIED if all(f.read == "source_primaire" for f in facts) else READ
+    return f"{verb} {french_date(oldest)}"
 
 
 # The date covers the datasets only: a rule stated in the prose without a dataset is dated by its reference.

@@ -29,8 +29,20 @@ def test_hand_computed_small_list():
     socle = 10 * a.socle["ald_80_plus"] + 20 * a.socle["ald_0_79"] + 70 * a.socle["age_7_74"]
     assert math.isclose(y.socle, socle)
     assert math.isclose(y.c2s, 5 * a.c2s) and math.isclose(y.prevention, 100 * a.indicator)
-    assert math.isclose(y.acts, 1000 * a.g + 30 * a.gl)
-    assert math.isclose(y.total, socle + 5 * a.c2s + 100 * a.indicator + 1000 * a.g + 30 * a.gl)
+    # 1000 consultations in all, of which 30 are GL: 970 G and 30 GL.
+    assert math.isclose(y.acts, 970 * a.g + 30 * a.gl)
+    assert math.isclose(y.total, socle + 5 * a.c2s + 100 * a.indicator + 970 * a.g + 30 * a.gl)
+
+
+def test_a_long_consultation_replaces_a_g_for_the_same_workload():
+    a = py.amounts()
+    none, some = py.year(py.defaults(long_consultations=0)), py.year(py.defaults(long_consultations=30))
+    # Same number of consultations: each GL adds only its difference with a G, not a whole GL.
+    assert math.isclose(some.acts - none.acts, 30 * (a.gl - a.g))
+    assert math.isclose(some.g, (py.defaults().consultations - 30) * a.g)
+    with pytest.raises(py.PracticeError, match="comptées parmi les consultations"):
+        py.defaults(consultations=20, long_consultations=30)
+    py.defaults(consultations=30, long_consultations=30)  # every consultation a GL: allowed
 
 
 def test_majoration_raises_the_socle_only():
@@ -116,6 +128,7 @@ def test_simulator_shows_the_error_and_recovers():
     assert "trois consultations longues" in message.value and text.value == before
     sliders["atelier-gl"].value = 10
     assert message.value == "" and "les 10 consultations longues" in text.value
+    assert f"les {py.format_count(py.defaults().consultations - 10)} consultations G" in text.value
     sliders["atelier-majoration"].value = 0.5
     assert "0 € de majoration" not in text.value
 

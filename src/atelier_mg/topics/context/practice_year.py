@@ -9,9 +9,10 @@ Model (one year, linear, before expenses and social contributions):
   ``data/majorations_fmt_2026`` (one rate only: cumulating two situations is not modelled);
 - each beneficiary of the C2S adds a fixed amount; each validated prevention indicator adds the amount of
   the majoration prévention (``data/indicateurs_prevention_2024`` through the patientèle model);
-- acts are paid at the tariffs of ``data/tarifs_mg_2026``: G consultations and long consultations (GL,
-  at most three a year per patient aged 80 or over: a theoretical ceiling, each reason having its own
-  conditions).
+- acts are paid at the tariffs of ``data/tarifs_mg_2026``: ``consultations`` is the whole clinical workload
+  of the year, and the long consultations (GL, at most three a year per patient aged 80 or over: a
+  theoretical ceiling, each reason having its own conditions) are counted among them, so a GL replaces a G
+  for the same workload (it pays the longer time, it does not add a visit).
 
 The amounts are the rights of one full year in a steady state, not the cash of a calendar year: as the
 press copies of the convention describe it (to be confirmed), the socle of year N is computed on the
@@ -54,6 +55,8 @@ GROUPS = {"share_ald_80": "ald_80_plus", "share_80": "age_80_plus", "share_ald":
           "share_75": "age_75_79", "share_children": "age_0_6"}
 SHARES_TOO_HIGH = "Les parts de patients décrites dépassent 100 % de la patientèle : réduisez-en une."
 TOO_MANY_GL = "Plus de trois consultations longues par patient de 80 ans ou plus : réduisez le nombre de GL."
+GL_OVER_ALL = ("Plus de consultations longues que de consultations dans l'année : les GL sont comptées parmi les "
+               "consultations, réduisez le nombre de GL ou augmentez celui des consultations.")
 
 
 class PracticeError(ValueError):
@@ -66,7 +69,7 @@ def parameters() -> pd.DataFrame:
 
 
 def tariffs() -> pd.Series:
-    """Euros per act, by code (G, C, GL)."""
+    """Euros per act, by code (G, C, GL, TCG…: every row of ``data/tarifs_mg_2026``)."""
     return data.load_table(TARIFFS).set_index("code")["montant_eur"]
 
 
@@ -126,6 +129,8 @@ class Practice:
             raise PracticeError(SHARES_TOO_HIGH)
         if self.long_consultations > 3 * self.patients * (self.share_ald_80 + self.share_80):
             raise PracticeError(TOO_MANY_GL)
+        if self.long_consultations > self.consultations:
+            raise PracticeError(GL_OVER_ALL)
 
 
 def defaults(**changes: float) -> Practice:
@@ -158,7 +163,7 @@ class Year:
     majoration: float     # raise of the socle for the doctor's situation
     c2s: float            # supplement for C2S beneficiaries
     prevention: float     # majoration prévention
-    g: float              # G consultations
+    g: float              # G consultations (the consultations that are not GL)
     gl: float             # long consultations
 
     @property
@@ -182,7 +187,7 @@ def year(p: Practice, a: Amounts | None = None) -> Year:
                    + p.share_children * a.socle["age_0_6"] + others(p) * a.socle["age_7_74"])
     socle = p.patients * per_patient
     return Year(socle=socle, majoration=socle * p.majoration, c2s=p.patients * p.share_c2s * a.c2s,
-                prevention=p.patients * p.indicators * a.indicator, g=p.consultations * a.g,
+                prevention=p.patients * p.indicators * a.indicator, g=(p.consultations - p.long_consultations) * a.g,
                 gl=p.long_consultations * a.gl)
 
 
@@ -193,7 +198,8 @@ def describe(p: Practice, y: Year, a: Amounts | None = None) -> str:
         f"Pour {format_count(p.patients)} patients médecin traitant, le forfait médecin traitant rapporte "
         f"{euros(y.forfait)} dans l'année : {euros(y.socle)} de part socle, {euros(y.majoration)} de majoration "
         f"liée à la situation du médecin, {euros(y.c2s)} pour les bénéficiaires de la C2S et {euros(y.prevention)} "
-        f"de prévention. Les {format_count(p.consultations)} consultations G à {euros(a.g)} et les "
+        f"de prévention. Sur {format_count(p.consultations)} consultations, les "
+        f"{format_count(p.consultations - p.long_consultations)} consultations G à {euros(a.g)} et les "
         f"{format_count(p.long_consultations)} consultations longues à {euros(a.gl)} rapportent {euros(y.acts)}. "
         f"Total : {euros(y.total)} bruts, avant charges et cotisations, dont "
         f"{french_number(y.forfait / y.total if y.total else 0.0, True)} hors paiement à l'acte."
@@ -218,11 +224,12 @@ def expressions(p: Practice, bound: tuple[str, ...] = (), a: Amounts | None = No
     return {
         "reste": rest,
         "trop_gl": f"{v['long_consultations']} > 3 * {v['patients']} * ({v['share_ald_80']} + {v['share_80']})",
+        "gl_hors_total": f"{v['long_consultations']} > {v['consultations']}",
         "socle": f"{v['patients']} * ({per_patient})",
         "majore": f"datum.socle * {v['majoration']}",
         "c2s": f"{v['patients']} * {v['share_c2s']} * {a.c2s!r}",
         "prevention": f"{v['patients']} * {v['indicators']} * {a.indicator!r}",
-        "actes_g": f"{v['consultations']} * {a.g!r}",
+        "actes_g": f"({v['consultations']} - {v['long_consultations']}) * {a.g!r}",
         "actes_gl": f"{v['long_consultations']} * {a.gl!r}",
         "forfait": "datum.socle + datum.majore + datum.c2s + datum.prevention",
         "actes": "datum.actes_g + datum.actes_gl",
@@ -239,13 +246,16 @@ def sentence(p: Practice, bound: tuple[str, ...] = (), a: Amounts | None = None)
         f"'Pour ' + {count(v['patients'])} + ' patients médecin traitant, le forfait médecin traitant rapporte ' + "
         f"{eur('datum.forfait')} + \" dans l'année : \" + {eur('datum.socle')} + ' de part socle, ' + "
         f"{eur('datum.majore')} + ' de majoration liée à la situation du médecin, ' + {eur('datum.c2s')} + "
-        f"' pour les bénéficiaires de la C2S et ' + {eur('datum.prevention')} + ' de prévention. Les ' + "
-        f"{count(v['consultations'])} + ' consultations G à ' + {eur(repr(a.g))} + ' et les ' + "
+        f"' pour les bénéficiaires de la C2S et ' + {eur('datum.prevention')} + ' de prévention. Sur ' + "
+        f"{count(v['consultations'])} + ' consultations, les ' + "
+        f"{count('(' + v['consultations'] + ' - ' + v['long_consultations'] + ')')} + ' consultations G à ' + "
+        f"{eur(repr(a.g))} + ' et les ' + "
         f"{count(v['long_consultations'])} + ' consultations longues à ' + {eur(repr(a.gl))} + ' rapportent ' + "
         f"{eur('datum.actes')} + '. Total : ' + {eur('datum.total')} + ' bruts, avant charges et cotisations, dont ' + "
         f"{share} + ' hors paiement à l\\'acte.'"
     )
-    return f"datum.reste < -1e-9 ? '{SHARES_TOO_HIGH}' : datum.trop_gl ? '{TOO_MANY_GL}' : {text}"
+    return (f"datum.reste < -1e-9 ? '{SHARES_TOO_HIGH}' : datum.trop_gl ? '{TOO_MANY_GL}' : "
+            f"datum.gl_hors_total ? \"{GL_OVER_ALL}\" : {text}")
 
 
 # ---------------------------------------------------------------------------
