@@ -12,7 +12,7 @@ import pandas as pd
 from ...core import data
 
 DATASET = "dispositifs_remuneration"
-UPDATE_YEAR = 2026  # « À jour au 30 novembre 2026 »: schemes in force are drawn up to this year.
+UPDATE_YEAR = 2026  # schemes in force are drawn up to this year (the book describes 2026).
 STATES = {False: "terminé", True: f"en vigueur fin {UPDATE_YEAR}"}
 
 
