@@ -208,16 +208,39 @@ def test_nothing_a_teacher_writes_runs_as_root(hub):
     # The course's code and configuration are not the teachers' to write (nor anyone's but root's).
     for path in (hub.course, hub.course / "nbgrader_config.py"):
         assert path.stat().st_uid == 0 and path.stat().st_mode & 0o022 == 0, path
-    # Teacher commands run under the teacher's account: what « publier » wrote is theirs. Grading in its sandbox
-    # (which needs root to switch uids) refuses to follow a link a teacher planted in the course.
+    # Teacher commands run under the teacher's account: what « publier » wrote is theirs.
     assert (hub.exchange / COURSE_ID / "outbound" / ASSIGNMENT).stat().st_uid == prof.pw_uid
-    planted = hub.course / "autograded" / "bob"
-    planted.parent.mkdir(exist_ok=True)
-    planted.symlink_to("/etc")
-    refused = hub_command(hub.settings, "correction", "noter", ASSIGNMENT, check=False)
-    assert refused.returncode != 0 and "Lien symbolique dans le cours" in refused.stdout + refused.stderr
-    planted.unlink()
+    # A grading key is Python that « correction noter » runs outside the interns' sandbox (« preparation »), and
+    # teachers write it (solutions/): the teacher edits it from their JupyterLab, the grading runs it as them.
+    marker = hub.course / "solutions" / ASSIGNMENT / "qui-corrige.txt"
+    line = f"  import os; open({str(marker)!r}, 'w').write(str(os.getuid()))\n"
+    hub.run("prof", "import os\n"
+                    f"p = os.path.expanduser('~/cours/solutions/{ASSIGNMENT}/cles.yaml')\n"
+                    "text = open(p).read()\n"
+                    f"open(p, 'w').write(text.replace('preparation: |\\n', 'preparation: |\\n' + {line!r}, 1))\n")
+    # alice's submission tries, while it is graded, to reach the process that starts every kernel (the zygote):
+    # the next interns' grading would then be hers to change.
+    alice = hub.person("alice")
+    nb = alice.notebook()
+    nb["cells"].append({"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None, "source": (
+        "import ctypes, os\n"
+        "z = os.getppid()\n"
+        "for what, mode in (('mem', 'rb'), ('fd/1', 'w'), ('environ', 'rb')):\n"
+        "    try:\n"
+        "        open(f'/proc/{z}/{what}', mode).close(); print('zygote', what, 'ouvert')\n"
+        "    except OSError:\n"
+        "        print('zygote', what, 'refuse')\n"
+        "print('ptrace', ctypes.CDLL(None).ptrace(16, z, 0, 0))\n"  # PTRACE_ATTACH: -1 when refused
+        "print('uid', os.getuid())\n")})
+    alice.save(nb)
+    assert alice.assignments("submit")["success"] is not False
+    hub_command(hub.settings, "correction", "importer-rendus", ASSIGNMENT, "--echange")
     assert "2 noté(s)" in hub_command(hub.settings, "correction", "noter", ASSIGNMENT).stdout
+    assert marker.read_text() == str(prof.pw_uid), "la clé s'exécute sous le compte de l'enseignant, jamais root"
+    graded = json.loads((hub.course / "autograded" / "alice" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").read_text())
+    printed = "".join("".join(o.get("text", "")) for o in graded["cells"][-1]["outputs"])
+    assert "zygote mem refuse" in printed and "zygote fd/1 refuse" in printed, printed
+    assert "zygote environ refuse" in printed and "ptrace -1" in printed and "uid 0" not in printed, printed
     # In the teacher's JupyterLab, the course is read-only but for nbgrader's folders.
     out = hub.run("prof", "import os\n"
                           "c = os.path.expanduser('~/cours')\n"
