@@ -31,8 +31,10 @@ class CodeSignUpHandler(SignUpHandler):
         auth = self.authenticator
         username = auth.normalize_username(self.get_body_argument("username", "", strip=False))
         code = self.get_body_argument("code", "", strip=True)
-        if auth.codes_file and username in auth.allowed_users and not auth.user_exists(username) \
-                and not codes.check(Path(auth.codes_file), username, code):
+        # Outside the roster, nativeauthenticator refuses the name itself; without a roster (a misconfigured hub),
+        # the code is still asked.
+        if auth.codes_file and (not auth.allowed_users or username in auth.allowed_users) \
+                and not auth.user_exists(username) and not codes.check(Path(auth.codes_file), username, code):
             html = await self.render_template("signup.html", result_message=BAD_CODE, alert="alert-danger",
                                               ask_email=False, two_factor_auth=False, two_factor_auth_user=False,
                                               two_factor_auth_value="", recaptcha_key="", tos="")
