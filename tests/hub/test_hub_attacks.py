@@ -8,19 +8,29 @@ The last test stops the hub and looks for any process left under their accounts.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import pwd
 import socket
 import time
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 import requests
-from hubkit import ASSIGNMENT, COURSE_ID, PASSWORD, Intern, free_base_port, hub_command, make_hub_folder, running_hub, subnet
+from hubkit import (
+    ASSIGNMENT,
+    COURSE_ID,
+    PASSWORD,
+    Intern,
+    free_base_port,
+    hub_command,
+    make_hub_folder,
+    run_in_kernel,
+    running_hub,
+    shell_in_kernel,
+    subnet,
+)
 
 from atelier_mg.hub import network
 
@@ -49,71 +59,19 @@ class Hub:
             assert "Mot de passe enregistré" in who.sign_up()
             who.log_in()
             who.open_lab()
-            # A token of their own, asked from a hub page as JupyterHub's own pages do (jhdata.xsrf_token).
-            who.page.goto(f"{self.base}/hub/token")
-            r = who.page.evaluate("""async (name) => {
-                const r = await fetch(`/hub/api/users/${name}/tokens`, {method: "POST",
-                    headers: {"X-XSRFToken": window.jhdata.xsrf_token, "Content-Type": "application/json"},
-                    body: JSON.stringify({note: "test", expires_in: 3600})});
-                return {status: r.status, body: await r.text()}; }""", name)
-            assert r["status"] == 201, r
-            self.tokens[name] = json.loads(r["body"])["token"]
+            self.tokens[name] = who.token()
             self.people[name] = who
         return self.people[name]
 
     def shell(self, name: str, *scripts: str) -> list[int]:
         """Run each shell script as ``name`` would, from a kernel of their own server; their return codes."""
-        out = self.run(name, "import json, subprocess\n"
-                             f"scripts = {list(scripts)!r}\n"
-                             "codes = [subprocess.run(['sh', '-c', s], capture_output=True).returncode for s in scripts]\n"
-                             "print(json.dumps(codes))\n")
-        return json.loads(out.strip().splitlines()[-1])
+        self.person(name)
+        return shell_in_kernel(self.base, name, self.tokens[name], *scripts)
 
     def run(self, name: str, code: str) -> str:
         """Run ``code`` in a kernel of ``name``'s own server (their sandbox, their account); returns stdout."""
         self.person(name)
-        # Playwright's sync API keeps an event loop in this thread: the kernel is spoken to from another one.
-        with ThreadPoolExecutor(1) as pool:
-            return pool.submit(asyncio.run, _execute(self.base, name, self.tokens[name], code)).result()
-
-
-async def _execute(base: str, user: str, token: str, code: str) -> str:
-    from tornado.httpclient import HTTPRequest
-    from tornado.websocket import websocket_connect
-
-    headers = {"Authorization": f"token {token}"}
-    kernel = requests.post(f"{base}/user/{user}/api/kernels", headers=headers, json={"name": "python3"}, timeout=60)
-    assert kernel.ok, f"{kernel.status_code} {kernel.text[:300]}"
-    kid = kernel.json()["id"]
-    ws = await websocket_connect(HTTPRequest(f"{base.replace('http', 'ws')}/user/{user}/api/kernels/{kid}/channels",
-                                             headers=headers, connect_timeout=60))
-    msg_id = uuid.uuid4().hex
-    ws.write_message(json.dumps({
-        "header": {"msg_id": msg_id, "msg_type": "execute_request", "username": user, "session": uuid.uuid4().hex,
-                   "date": "", "version": "5.3"},
-        "parent_header": {}, "metadata": {}, "channel": "shell", "buffers": [],
-        "content": {"code": code, "silent": False, "store_history": False, "user_expressions": {},
-                    "allow_stdin": False, "stop_on_error": True}}))
-    out: list[str] = []
-    deadline = time.monotonic() + 120
-    try:
-        while time.monotonic() < deadline:
-            raw = await asyncio.wait_for(ws.read_message(), timeout=120)
-            assert raw is not None, "noyau fermé"
-            msg = json.loads(raw)
-            if msg.get("parent_header", {}).get("msg_id") != msg_id:
-                continue
-            kind = msg["msg_type"]
-            if kind == "stream":
-                out.append(msg["content"]["text"])
-            elif kind == "error":
-                raise AssertionError("\n".join(msg["content"]["traceback"])[-2000:])
-            elif kind == "status" and msg["content"]["execution_state"] == "idle":
-                return "".join(out)
-    finally:
-        ws.close()
-        requests.delete(f"{base}/user/{user}/api/kernels/{kid}", headers=headers, timeout=30)
-    raise AssertionError("le noyau n'a pas répondu")
+        return run_in_kernel(self.base, name, self.tokens[name], code)
 
 
 @pytest.fixture(scope="module")
