@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import pwd
+import re
 import socket
 import time
 import uuid
@@ -255,6 +256,26 @@ def test_an_account_cannot_be_claimed_nor_kept_locked_out(hub):
         elsewhere.page.wait_for_url(lambda url: "/hub/login" not in url, timeout=30_000)
     finally:
         elsewhere.close()
+    # Behind one address (the faculty's NAT): bob, there too, tries in alice's name. Her browser, where she has
+    # logged in before, still logs her in; a browser that never did is blocked for the minute.
+    nat = {"X-Forwarded-For": "198.51.100.7"}
+    people = {who: Intern(hub.browser, direct, "alice") for who in ("alice", "bob", "nouveau")}
+    try:
+        for person in people.values():
+            person.context.set_extra_http_headers(nat)
+        people["alice"].log_in()
+        people["alice"].page.wait_for_url(lambda url: "/hub/login" not in url, timeout=30_000)
+        for _ in range(6):
+            people["bob"].log_in("pas-le-bon")
+        assert "Trop d'essais" in people["bob"].page.locator(".login_error").inner_text()
+        people["nouveau"].log_in()
+        assert "Trop d'essais" in people["nouveau"].page.locator(".login_error").inner_text()
+        people["alice"].context.clear_cookies(name=re.compile("^jupyterhub"))  # logged out, her device kept
+        people["alice"].log_in()
+        people["alice"].page.wait_for_url(lambda url: "/hub/login" not in url, timeout=30_000)
+    finally:
+        for person in people.values():
+            person.close()
 
 
 def test_an_interns_code_reaches_the_hub_and_nothing_else(hub):
