@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import re
@@ -10,8 +11,11 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import requests
 from conftest import ROOT, tool_env, wait_http
 
 ASSIGNMENT = "ecologie"
@@ -98,6 +102,16 @@ def running_hub(settings: Path, port: int, log: Path):
                 proc.kill()
                 proc.wait()
             subprocess.run(["ip", "link", "del", f"atl{port}"], capture_output=True)  # the servers' bridge
+            unmount_under(settings.parent)  # the homes' and the exchange's own disks (« [limites] disque »)
+
+
+def unmount_under(folder: Path) -> list[str]:
+    """Unmount every file system mounted below ``folder`` (deepest first); returns their mount points."""
+    found = [line.split()[1] for line in Path("/proc/self/mounts").read_text().splitlines()
+             if line.split()[1].startswith(f"{folder}/")]
+    for point in sorted(found, reverse=True):
+        subprocess.run(["umount", point], capture_output=True)
+    return found
 
 
 class Intern:
@@ -162,8 +176,75 @@ class Intern:
         r = self.api("PUT", f"api/contents/{path}", data=json.dumps({"type": "notebook", "format": "json", "content": nb}))
         assert r.ok, f"{path} : {r.status} {r.text()[:300]}"
 
+    def token(self) -> str:
+        """A hub API token of their own (logged in), asked from a hub page as JupyterHub's own pages do."""
+        self.page.goto(f"{self.base}/hub/token")
+        r = self.page.evaluate("""async (name) => {
+            const r = await fetch(`/hub/api/users/${name}/tokens`, {method: "POST",
+                headers: {"X-XSRFToken": window.jhdata.xsrf_token, "Content-Type": "application/json"},
+                body: JSON.stringify({note: "test", expires_in: 3600})});
+            return {status: r.status, body: await r.text()}; }""", self.name)
+        assert r["status"] == 201, r
+        return json.loads(r["body"])["token"]
+
     def close(self) -> None:
         self.context.close()
+
+
+def run_in_kernel(base: str, user: str, token: str, code: str) -> str:
+    """Run ``code`` in a new kernel of ``user``'s own server (their sandbox, their account); returns its stdout."""
+    # Playwright's sync API keeps an event loop in this thread: the kernel is spoken to from another one.
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, _execute(base, user, token, code)).result()
+
+
+def shell_in_kernel(base: str, user: str, token: str, *scripts: str) -> list[int]:
+    """Each shell script run from a kernel of ``user``'s own server; their return codes."""
+    out = run_in_kernel(base, user, token, "import json, subprocess\n"
+                                           f"scripts = {list(scripts)!r}\n"
+                                           "codes = [subprocess.run(['sh', '-c', s], capture_output=True).returncode "
+                                           "for s in scripts]\n"
+                                           "print(json.dumps(codes))\n")
+    return json.loads(out.strip().splitlines()[-1])
+
+
+async def _execute(base: str, user: str, token: str, code: str) -> str:
+    from tornado.httpclient import HTTPRequest
+    from tornado.websocket import websocket_connect
+
+    headers = {"Authorization": f"token {token}"}
+    kernel = requests.post(f"{base}/user/{user}/api/kernels", headers=headers, json={"name": "python3"}, timeout=60)
+    assert kernel.ok, f"{kernel.status_code} {kernel.text[:300]}"
+    kid = kernel.json()["id"]
+    ws = await websocket_connect(HTTPRequest(f"{base.replace('http', 'ws')}/user/{user}/api/kernels/{kid}/channels",
+                                             headers=headers, connect_timeout=60))
+    msg_id = uuid.uuid4().hex
+    ws.write_message(json.dumps({
+        "header": {"msg_id": msg_id, "msg_type": "execute_request", "username": user, "session": uuid.uuid4().hex,
+                   "date": "", "version": "5.3"},
+        "parent_header": {}, "metadata": {}, "channel": "shell", "buffers": [],
+        "content": {"code": code, "silent": False, "store_history": False, "user_expressions": {},
+                    "allow_stdin": False, "stop_on_error": True}}))
+    out: list[str] = []
+    deadline = time.monotonic() + 120
+    try:
+        while time.monotonic() < deadline:
+            raw = await asyncio.wait_for(ws.read_message(), timeout=120)
+            assert raw is not None, "noyau fermé"
+            msg = json.loads(raw)
+            if msg.get("parent_header", {}).get("msg_id") != msg_id:
+                continue
+            kind = msg["msg_type"]
+            if kind == "stream":
+                out.append(msg["content"]["text"])
+            elif kind == "error":
+                raise AssertionError("\n".join(msg["content"]["traceback"])[-2000:])
+            elif kind == "status" and msg["content"]["execution_state"] == "idle":
+                return "".join(out)
+    finally:
+        ws.close()
+        requests.delete(f"{base}/user/{user}/api/kernels/{kid}", headers=headers, timeout=30)
+    raise AssertionError("le noyau n'a pas répondu")
 
 
 def with_solutions(nb: dict, course: Path) -> dict:

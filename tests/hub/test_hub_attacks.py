@@ -8,19 +8,30 @@ The last test stops the hub and looks for any process left under their accounts.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import pwd
+import re
 import socket
 import time
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 import requests
-from hubkit import ASSIGNMENT, COURSE_ID, PASSWORD, Intern, free_base_port, hub_command, make_hub_folder, running_hub, subnet
+from hubkit import (
+    ASSIGNMENT,
+    COURSE_ID,
+    PASSWORD,
+    Intern,
+    free_base_port,
+    hub_command,
+    make_hub_folder,
+    run_in_kernel,
+    running_hub,
+    shell_in_kernel,
+    subnet,
+)
 
 from atelier_mg.hub import network
 
@@ -49,71 +60,19 @@ class Hub:
             assert "Mot de passe enregistré" in who.sign_up()
             who.log_in()
             who.open_lab()
-            # A token of their own, asked from a hub page as JupyterHub's own pages do (jhdata.xsrf_token).
-            who.page.goto(f"{self.base}/hub/token")
-            r = who.page.evaluate("""async (name) => {
-                const r = await fetch(`/hub/api/users/${name}/tokens`, {method: "POST",
-                    headers: {"X-XSRFToken": window.jhdata.xsrf_token, "Content-Type": "application/json"},
-                    body: JSON.stringify({note: "test", expires_in: 3600})});
-                return {status: r.status, body: await r.text()}; }""", name)
-            assert r["status"] == 201, r
-            self.tokens[name] = json.loads(r["body"])["token"]
+            self.tokens[name] = who.token()
             self.people[name] = who
         return self.people[name]
 
     def shell(self, name: str, *scripts: str) -> list[int]:
         """Run each shell script as ``name`` would, from a kernel of their own server; their return codes."""
-        out = self.run(name, "import json, subprocess\n"
-                             f"scripts = {list(scripts)!r}\n"
-                             "codes = [subprocess.run(['sh', '-c', s], capture_output=True).returncode for s in scripts]\n"
-                             "print(json.dumps(codes))\n")
-        return json.loads(out.strip().splitlines()[-1])
+        self.person(name)
+        return shell_in_kernel(self.base, name, self.tokens[name], *scripts)
 
     def run(self, name: str, code: str) -> str:
         """Run ``code`` in a kernel of ``name``'s own server (their sandbox, their account); returns stdout."""
         self.person(name)
-        # Playwright's sync API keeps an event loop in this thread: the kernel is spoken to from another one.
-        with ThreadPoolExecutor(1) as pool:
-            return pool.submit(asyncio.run, _execute(self.base, name, self.tokens[name], code)).result()
-
-
-async def _execute(base: str, user: str, token: str, code: str) -> str:
-    from tornado.httpclient import HTTPRequest
-    from tornado.websocket import websocket_connect
-
-    headers = {"Authorization": f"token {token}"}
-    kernel = requests.post(f"{base}/user/{user}/api/kernels", headers=headers, json={"name": "python3"}, timeout=60)
-    assert kernel.ok, f"{kernel.status_code} {kernel.text[:300]}"
-    kid = kernel.json()["id"]
-    ws = await websocket_connect(HTTPRequest(f"{base.replace('http', 'ws')}/user/{user}/api/kernels/{kid}/channels",
-                                             headers=headers, connect_timeout=60))
-    msg_id = uuid.uuid4().hex
-    ws.write_message(json.dumps({
-        "header": {"msg_id": msg_id, "msg_type": "execute_request", "username": user, "session": uuid.uuid4().hex,
-                   "date": "", "version": "5.3"},
-        "parent_header": {}, "metadata": {}, "channel": "shell", "buffers": [],
-        "content": {"code": code, "silent": False, "store_history": False, "user_expressions": {},
-                    "allow_stdin": False, "stop_on_error": True}}))
-    out: list[str] = []
-    deadline = time.monotonic() + 120
-    try:
-        while time.monotonic() < deadline:
-            raw = await asyncio.wait_for(ws.read_message(), timeout=120)
-            assert raw is not None, "noyau fermé"
-            msg = json.loads(raw)
-            if msg.get("parent_header", {}).get("msg_id") != msg_id:
-                continue
-            kind = msg["msg_type"]
-            if kind == "stream":
-                out.append(msg["content"]["text"])
-            elif kind == "error":
-                raise AssertionError("\n".join(msg["content"]["traceback"])[-2000:])
-            elif kind == "status" and msg["content"]["execution_state"] == "idle":
-                return "".join(out)
-    finally:
-        ws.close()
-        requests.delete(f"{base}/user/{user}/api/kernels/{kid}", headers=headers, timeout=30)
-    raise AssertionError("le noyau n'a pas répondu")
+        return run_in_kernel(self.base, name, self.tokens[name], code)
 
 
 @pytest.fixture(scope="module")
@@ -208,16 +167,39 @@ def test_nothing_a_teacher_writes_runs_as_root(hub):
     # The course's code and configuration are not the teachers' to write (nor anyone's but root's).
     for path in (hub.course, hub.course / "nbgrader_config.py"):
         assert path.stat().st_uid == 0 and path.stat().st_mode & 0o022 == 0, path
-    # Teacher commands run under the teacher's account: what « publier » wrote is theirs. Grading in its sandbox
-    # (which needs root to switch uids) refuses to follow a link a teacher planted in the course.
+    # Teacher commands run under the teacher's account: what « publier » wrote is theirs.
     assert (hub.exchange / COURSE_ID / "outbound" / ASSIGNMENT).stat().st_uid == prof.pw_uid
-    planted = hub.course / "autograded" / "bob"
-    planted.parent.mkdir(exist_ok=True)
-    planted.symlink_to("/etc")
-    refused = hub_command(hub.settings, "correction", "noter", ASSIGNMENT, check=False)
-    assert refused.returncode != 0 and "Lien symbolique dans le cours" in refused.stdout + refused.stderr
-    planted.unlink()
+    # A grading key is Python that « correction noter » runs outside the interns' sandbox (« preparation »), and
+    # teachers write it (solutions/): the teacher edits it from their JupyterLab, the grading runs it as them.
+    marker = hub.course / "solutions" / ASSIGNMENT / "qui-corrige.txt"
+    line = f"  import os; open({str(marker)!r}, 'w').write(str(os.getuid()))\n"
+    hub.run("prof", "import os\n"
+                    f"p = os.path.expanduser('~/cours/solutions/{ASSIGNMENT}/cles.yaml')\n"
+                    "text = open(p).read()\n"
+                    f"open(p, 'w').write(text.replace('preparation: |\\n', 'preparation: |\\n' + {line!r}, 1))\n")
+    # alice's submission tries, while it is graded, to reach the process that starts every kernel (the zygote):
+    # the next interns' grading would then be hers to change.
+    alice = hub.person("alice")
+    nb = alice.notebook()
+    nb["cells"].append({"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None, "source": (
+        "import ctypes, os\n"
+        "z = os.getppid()\n"
+        "for what, mode in (('mem', 'rb'), ('fd/1', 'w'), ('environ', 'rb')):\n"
+        "    try:\n"
+        "        open(f'/proc/{z}/{what}', mode).close(); print('zygote', what, 'ouvert')\n"
+        "    except OSError:\n"
+        "        print('zygote', what, 'refuse')\n"
+        "print('ptrace', ctypes.CDLL(None).ptrace(16, z, 0, 0))\n"  # PTRACE_ATTACH: -1 when refused
+        "print('uid', os.getuid())\n")})
+    alice.save(nb)
+    assert alice.assignments("submit")["success"] is not False
+    hub_command(hub.settings, "correction", "importer-rendus", ASSIGNMENT, "--echange")
     assert "2 noté(s)" in hub_command(hub.settings, "correction", "noter", ASSIGNMENT).stdout
+    assert marker.read_text() == str(prof.pw_uid), "la clé s'exécute sous le compte de l'enseignant, jamais root"
+    graded = json.loads((hub.course / "autograded" / "alice" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").read_text())
+    printed = "".join("".join(o.get("text", "")) for o in graded["cells"][-1]["outputs"])
+    assert "zygote mem refuse" in printed and "zygote fd/1 refuse" in printed, printed
+    assert "zygote environ refuse" in printed and "ptrace -1" in printed and "uid 0" not in printed, printed
     # In the teacher's JupyterLab, the course is read-only but for nbgrader's folders.
     out = hub.run("prof", "import os\n"
                           "c = os.path.expanduser('~/cours')\n"
@@ -274,6 +256,26 @@ def test_an_account_cannot_be_claimed_nor_kept_locked_out(hub):
         elsewhere.page.wait_for_url(lambda url: "/hub/login" not in url, timeout=30_000)
     finally:
         elsewhere.close()
+    # Behind one address (the faculty's NAT): bob, there too, tries in alice's name. Her browser, where she has
+    # logged in before, still logs her in; a browser that never did is blocked for the minute.
+    nat = {"X-Forwarded-For": "198.51.100.7"}
+    people = {who: Intern(hub.browser, direct, "alice") for who in ("alice", "bob", "nouveau")}
+    try:
+        for person in people.values():
+            person.context.set_extra_http_headers(nat)
+        people["alice"].log_in()
+        people["alice"].page.wait_for_url(lambda url: "/hub/login" not in url, timeout=30_000)
+        for _ in range(6):
+            people["bob"].log_in("pas-le-bon")
+        assert "Trop d'essais" in people["bob"].page.locator(".login_error").inner_text()
+        people["nouveau"].log_in()
+        assert "Trop d'essais" in people["nouveau"].page.locator(".login_error").inner_text()
+        people["alice"].context.clear_cookies(name=re.compile("^jupyterhub"))  # logged out, her device kept
+        people["alice"].log_in()
+        people["alice"].page.wait_for_url(lambda url: "/hub/login" not in url, timeout=30_000)
+    finally:
+        for person in people.values():
+            person.close()
 
 
 def test_an_interns_code_reaches_the_hub_and_nothing_else(hub):

@@ -10,18 +10,23 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
 
 import pytest
-from hubkit import ASSIGNMENT, COURSE_ID, Intern, free_base_port, hub_command, make_hub_folder, running_hub, with_solutions
+from hubkit import (
+    ASSIGNMENT,
+    COURSE_ID,
+    Intern,
+    free_base_port,
+    hub_command,
+    make_hub_folder,
+    running_hub,
+    shell_in_kernel,
+    with_solutions,
+)
 from nbgrader.api import Gradebook
 
 pytestmark = pytest.mark.slow
 INTERNS = ["alice", "bob"]
-
-
-def as_user(unix: str, *cmd: str) -> subprocess.CompletedProcess:
-    return subprocess.run(["runuser", "-u", unix, "--", *cmd], capture_output=True, text=True)
 
 
 def score(html: str) -> tuple[float, float]:
@@ -77,17 +82,21 @@ def test_two_interns_fetch_answer_submit_and_get_their_own_feedback(browser, tmp
             r = reader.api("GET", f"api/contents/{ASSIGNMENT}/{ASSIGNMENT}.ipynb?content=1", owner=other)
             assert r.status in (302, 403, 404), r.status
             assert "cells" not in r.text()
-        home_b = data / "internes" / "bob" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
-        assert home_b.exists()
-        assert as_user("alice", "cat", str(home_b)).returncode != 0
+        # On disk, from their own code (a kernel of their own JupyterLab: their account, their sandbox): neither the
+        # other's home nor the list of the exchange's drop box; each reads their own work.
         inbound = data / "echange" / COURSE_ID / "inbound"
-        assert as_user("alice", "ls", str(inbound)).returncode != 0
+        for reader, other in ((alice, "bob"), (bob, "alice")):
+            theirs = data / "internes" / other / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+            assert theirs.exists()
+            tried = shell_in_kernel(base, reader.name, reader.token(), f"cat '{theirs}'", f"ls '{inbound}'",
+                                    f"cat ~/{ASSIGNMENT}/{ASSIGNMENT}.ipynb")
+            assert tried[0] != 0 and tried[1] != 0 and tried[2] == 0, tried
         assert len(list(inbound.iterdir())) == 2
 
         # The teacher collects, grades and returns the feedback.
         out = hub_command(settings, "correction", "importer-rendus", ASSIGNMENT, "--echange").stdout
         assert "2 interne(s)" in out
-        assert "2 noté(s)" in hub_command(settings, "correction", "noter", ASSIGNMENT, "--sans-bac-a-sable").stdout
+        assert "2 noté(s)" in hub_command(settings, "correction", "noter", ASSIGNMENT).stdout  # in its sandbox
         hub_command(settings, "correction", "retours", ASSIGNMENT)
         hub_command(settings, "retours", ASSIGNMENT)
         notes = {}

@@ -9,7 +9,9 @@ button starts the server. The hub's JupyterHub alone would have waited the whole
 
 from __future__ import annotations
 
+import pwd
 import re
+import subprocess
 import time
 
 import pytest
@@ -42,9 +44,14 @@ def test_a_server_that_dies_at_start_is_reported_in_french_at_once_and_can_be_re
         assert "Le JupyterLab de alice s'est arrêté au démarrage (code de sortie 1)" in hub_log
         assert "No such directory" in hub_log  # the cause, from the server's own log
         assert "never showed up" not in hub_log
+        # The failed start left no network namespace (issue 22: « atl<port>-<uid> » stayed in « ip netns list »).
+        namespaces = subprocess.run(["ip", "netns", "list"], capture_output=True, text=True).stdout
+        assert f"atl{port}-{pwd.getpwnam('alice').pw_uid}" not in namespaces, namespaces
 
         broken.unlink()  # the DMG repairs the setting; the intern retries
         alice.page.get_by_role("button", name="Réessayer").click()
         alice.page.wait_for_url(re.compile(r".*/user/alice/lab.*"), timeout=240_000)
         alice.page.get_by_role("menuitem", name="Fichier").wait_for(timeout=120_000)
+        assert f"atl{port}-{pwd.getpwnam('alice').pw_uid}" in subprocess.run(["ip", "netns", "list"],
+                                                                            capture_output=True, text=True).stdout
         alice.close()

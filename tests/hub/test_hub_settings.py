@@ -67,6 +67,8 @@ def test_defaults_and_relative_paths(tmp_path):
     (GOOD + 'inscription = "validee"\n', "ajoutez « enseignants_administrateurs = true »"),
     (GOOD + '[reseau]\nsous_reseau = "192.0.2.0/24"\n', "[reseau] « sous_reseau » : réseau IPv4 privé"),
     (GOOD + '[reseau]\nisoler = "oui"\n', "[reseau] « isoler » : true ou false"),
+    (GOOD + '[limites]\ndisque = "10M"\n', "[limites] « disque » : taille d'au moins 32 Mo"),
+    (GOOD + '[limites]\ndisque_echange = "beaucoup"\n', "[limites] « disque_echange » : taille d'au moins 32 Mo"),
 ])
 def test_each_mistake_is_named_in_french(tmp_path, text, expected):
     with pytest.raises(UserError) as err:
@@ -244,6 +246,13 @@ def test_the_total_memory_gives_the_number_of_jupyterlabs_at_once(tmp_path):
     loaded = settings.load(write(tmp_path, GOOD + '[limites]\nmemoire = "2G"\nmemoire_totale = "21G"\n'))
     assert loaded.limits.places == 10
     assert settings.load(write(tmp_path, GOOD)).limits.places == 0  # no bound unless the DMG sets one
+
+
+def test_disks_are_bounded_only_when_the_dmg_says_so(tmp_path):
+    loaded = settings.load(write(tmp_path, GOOD + '[limites]\ndisque = "2G"\ndisque_echange = "20 Go"\n'))
+    assert (loaded.limits.disk_bytes, loaded.limits.exchange_bytes) == (2 * 1024**3, 20 * 1024**3)
+    default = settings.load(write(tmp_path, GOOD)).limits
+    assert (default.disk_bytes, default.exchange_bytes) == (0, 0)
 
 
 def test_the_memory_setting_may_grow_or_shrink_between_two_starts_on_a_real_cgroup():

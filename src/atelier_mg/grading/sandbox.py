@@ -10,7 +10,8 @@ One :class:`Sandbox` per grading worker: ``bwrap`` starts the zygote (:mod:`.zyg
   setuid/setgid/kill, and the death of the sandbox with the grader;
 * resource limits on every kernel (address space, CPU time, processes, files, open files).
 
-The grader reaches a kernel's ``ipc`` sockets through ``/proc/<pid>/root/tmp/…`` (root only), so
+The grader reaches a kernel's ``ipc`` sockets through ``/proc/<pid>/root/tmp/…`` (root, or the teacher who
+owns the sandbox's user namespace on the hub: ``hub/command.py``), so
 nothing of a submission is ever written to the host's disk.
 """
 
@@ -94,14 +95,17 @@ class Sandbox:
         self.bwrap = bwrap or bwrap_path()
         if not self.bwrap:
             raise SandboxError("bubblewrap (bwrap) est introuvable ou inutilisable sur cette machine.")
+        # As root, each worker's kernels get their own uid. Otherwise (a teacher's command on the hub), the
+        # sandbox's user namespace maps only the caller's uid and group: the kernels keep them (zygote.py).
         self.uid = SANDBOX_UID_BASE + slot if os.geteuid() == 0 else os.geteuid()
+        self.gid = self.uid if os.geteuid() == 0 else os.getegid()
         self.process: subprocess.Popen | None = None
         self.child_pid: int | None = None
         self.kept_in_tmp = bound_under_tmp()  # the course's binds under /tmp: never emptied by reset()
 
     # -- life cycle -------------------------------------------------------------------------
     def command(self, info_fd: int) -> list[str]:
-        settings = {"uid": self.uid, "limits": self.limits.rlimits()}
+        settings = {"uid": self.uid, "gid": self.gid, "limits": self.limits.rlimits()}
         env = {
             "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
             "HOME": "/tmp",
@@ -209,7 +213,7 @@ class Sandbox:
             target.mkdir(parents=True)
         for folder, dirs, files in os.walk(target):
             for name in (folder, *(os.path.join(folder, f) for f in files + dirs)):
-                os.lchown(name, self.uid, self.uid)
+                os.lchown(name, self.uid, self.gid)
         target.chmod(0o700)
         return target
 

@@ -86,7 +86,7 @@ def _warm_tracebacks() -> None:
         pass
 
 
-def _child(request: dict, uid: int, limits: dict) -> None:
+def _child(request: dict, uid: int, gid: int, limits: dict) -> None:
     """In the forked child: become an unprivileged, limited ipykernel. Never returns."""
     try:
         os.setsid()
@@ -97,9 +97,10 @@ def _child(request: dict, uid: int, limits: dict) -> None:
         for name, value in limits.items():
             limit = getattr(resource, name)
             resource.setrlimit(limit, (value, value))
-        os.setgroups([])
-        os.setgid(uid)
-        os.setuid(uid)
+        if os.geteuid() != uid:  # as root; unprivileged, the kernel already has the only uid mapped here
+            os.setgroups([])
+            os.setgid(gid)
+            os.setuid(uid)
         os.chdir(request["cwd"])
         connection_file = os.path.join(request["cwd"], ".connexion.json")
         with open(connection_file, "w", encoding="utf-8") as handle:
@@ -131,6 +132,17 @@ def _child(request: dict, uid: int, limits: dict) -> None:
     os._exit(0)
 
 
+def _not_dumpable() -> None:
+    """Unprivileged sandbox (a teacher's command on the hub): the kernels have the zygote's own uid. Not dumpable,
+    the zygote (and each kernel it forks) cannot be traced nor have its memory or descriptors opened by a kernel:
+    a submission cannot change how the next ones are run. The grader, owner of the user namespace, still can."""
+    import ctypes
+
+    PR_SET_DUMPABLE = 4
+    if ctypes.CDLL(None, use_errno=True).prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0:
+        raise OSError(ctypes.get_errno(), "prctl(PR_SET_DUMPABLE)")
+
+
 def _reset() -> None:
     try:
         os.kill(-1, signal.SIGKILL)  # every process of this pid namespace we may signal, not ourselves
@@ -156,6 +168,9 @@ def _status(pid: int) -> int | None:
 def main() -> None:
     settings = json.loads(sys.argv[1])
     uid, limits = settings["uid"], settings["limits"]
+    gid = settings.get("gid", uid)
+    if os.geteuid() == uid:
+        _not_dumpable()
     _warm_imports()
     gc.collect()
     gc.freeze()  # the warm objects stay out of the collector: children do not copy their pages by scanning them
@@ -172,7 +187,7 @@ def main() -> None:
             if pid == 0:
                 commands.close()
                 answers.close()
-                _child(request, uid, limits)
+                _child(request, uid, gid, limits)
             answer = {"pid": pid}
         elif op == "poll":
             answer = {"status": _status(request["pid"])}

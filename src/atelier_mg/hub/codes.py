@@ -14,6 +14,7 @@ import datetime
 import json
 import os
 import secrets
+import sys
 from pathlib import Path
 
 import bcrypt
@@ -76,3 +77,28 @@ def check(path: Path, ident: str, code: str) -> bool:
     if not digest or not code:
         return False
     return bcrypt.checkpw(normalize(code).encode(), digest.encode())
+
+
+def main(argv: list[str]) -> int:
+    """``python -m atelier_mg.hub.codes <promotion.csv> <dossier>``: the codes of a hub without ``atelier hub``
+    (Kubernetes, ``deploy/kubernetes/values.yaml``), from a roster ``id;prenom;nom;email``."""
+    if len(argv) != 2:
+        print("Usage : python -m atelier_mg.hub.codes <promotion.csv> <dossier des codes>", file=sys.stderr)
+        return 2
+    roster, folder = Path(argv[0]), Path(argv[1])
+    try:
+        with roster.open(encoding="utf-8-sig", newline="") as handle:
+            rows = list(csv.DictReader(handle, delimiter=";"))
+        people = [(r["id"].strip(), r.get("prenom", ""), r.get("nom", ""), r.get("email", "")) for r in rows if r.get("id")]
+    except (OSError, UnicodeDecodeError, KeyError) as exc:
+        print(f"Promotion illisible ({roster}) : fichier CSV « id;prenom;nom;email » attendu ({exc}).", file=sys.stderr)
+        return 1
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    export = ensure_codes(folder, people)
+    print(f"Codes : {export} (publipostage, puis à effacer) ; empreintes : {folder / CODES_FILE}." if export
+          else "Chacun a déjà son code : rien de nouveau.")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

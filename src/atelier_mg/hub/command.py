@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import pwd
-import subprocess
 import sys
 from pathlib import Path
 
@@ -130,24 +129,11 @@ def correction(root: Path, settings_path: Path, args: list[str]) -> int:
                 continue  # no account yet: nothing of theirs can be in the exchange
         for line in exchange.audit_inbound(settings, uids).lines():
             print(line, flush=True)
+    # Grading too (« noter »), with its sandbox: bubblewrap in a user namespace of the teacher's, where the
+    # interns' notebooks run under the teacher's uid, without the network nor any of the teacher's files
+    # (grading/sandbox.py). A key (« cles.yaml », Python written by a teacher) thus runs as the teacher.
     cmd = [tool("atelier"), "--racine", str(root), "correction", *args]
-    if args[:1] == ["noter"] and "--sans-bac-a-sable" not in args:
-        # Grading's sandbox switches to an unprivileged uid per worker: it needs root (as a non-root user it cannot
-        # reach its kernels' /tmp). Root then runs only our code and the course's nbgrader_config.py, neither
-        # writable by a teacher; the interns' notebooks run in the sandbox; and no link planted in the course's
-        # folders may redirect what root writes.
-        _no_links(root)
-        code = subprocess.call(cmd, env=course_env(settings), cwd=root, preexec_fn=lambda: os.umask(0o002))
-    else:
-        code = teacher.run(settings, root, cmd, course_env(settings), capture=False)
+    code = teacher.run(settings, root, cmd, course_env(settings), capture=False)
     exchange.prepare_exchange(settings)
     return code
 
-
-def _no_links(root: Path) -> None:
-    for name in accounts.COURSE_FOLDERS:
-        for folder, dirs, files in os.walk(root / name):
-            for entry in dirs + files:
-                if os.path.islink(os.path.join(folder, entry)):
-                    raise UserError(f"Lien symbolique dans le cours : {os.path.join(folder, entry)} — la correction "
-                                    "(en root, pour son bac à sable) refuse de suivre un lien ; retirez-le.")

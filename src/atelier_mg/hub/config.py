@@ -78,6 +78,11 @@ def write_user_config(settings: HubSettings, folder: Path, teacher: bool, course
     lab = {"app_settings_dir": str(settings_dir), "extension_manager": "readonly", "news_url": None}
     (folder / "jupyter_server_config.json").write_text(json.dumps(
         {"ServerApp": {"jpserver_extensions": extensions},
+         # A save that the person's disk could not hold is refused in French, before anything is written (disk.py).
+         "FileContentsManager": {"pre_save_hook": "atelier_mg.hub.disk.pre_save"},
+         # The notebooks' trust database, in memory with a bounded disk: it is written at each opening, which a
+         # full disk would refuse (the intern could no longer open their notebooks to make room).
+         **({"NotebookNotary": {"db_file": ":memory:"}} if settings.limits.disk_bytes else {}),
          "LabApp": lab,
          "LabServerApp": {"app_settings_dir": str(settings_dir)}}, indent=2))
     settings_dir.mkdir(exist_ok=True)
@@ -151,6 +156,8 @@ def configure(c, settings_path: str | Path) -> None:
     c.AtelierSpawner.teacher_course = str(course)  # and the course, bound at ~/cours
     c.AtelierSpawner.memory_bytes = settings.limits.memory_bytes
     c.AtelierSpawner.processes = settings.limits.processes
+    c.AtelierSpawner.disk_bytes = settings.limits.disk_bytes  # each home its own file system (disk.py)
+    c.AtelierSpawner.disk_images = str(settings.data_dir / "disques")
     c.AtelierSpawner.subnet = settings.subnet or ""
     c.AtelierSpawner.hub_port = settings.port
     c.AtelierSpawner.cpus = settings.limits.cpus

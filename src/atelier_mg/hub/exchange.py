@@ -26,6 +26,7 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import disk
 from .settings import HubSettings
 
 ROOT_MODE = 0o1777
@@ -74,6 +75,9 @@ def prepare_exchange(settings: HubSettings) -> Path:
     """Create or repair the exchange's folders and their rights (idempotent, as root)."""
     teachers = grp.getgrnam(f"formgrade-{settings.course_id}").gr_gid
     settings.exchange.mkdir(parents=True, exist_ok=True)
+    if settings.limits.exchange_bytes:  # its own file system: a full exchange fills nothing else (disk.py)
+        disk.ensure_volume(settings.exchange, settings.data_dir / disk.FOLDER / "echange.ext4",
+                           settings.limits.exchange_bytes, 0, 0, ROOT_MODE, "L'échange")
     os.chown(settings.exchange, 0, 0)
     os.chmod(settings.exchange, ROOT_MODE)
     course = settings.exchange / settings.course_id

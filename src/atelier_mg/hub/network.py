@@ -74,13 +74,18 @@ def ensure_namespace(port: int, subnet: str, uid: int) -> tuple[str, str]:
     host_side = f"av{port}-{uid}"[:15]
     _ip("link", "del", host_side, check=False)
     _ip("netns", "add", ns)
-    _ip("link", "add", host_side, "type", "veth", "peer", "name", "eth0", "netns", ns)
-    _ip("link", "set", host_side, "master", bridge_name(port))
-    _ip("link", "set", "dev", host_side, "type", "bridge_slave", "isolated", "on")
-    _ip("link", "set", host_side, "up")
-    _ip("-n", ns, "link", "set", "lo", "up")
-    _ip("-n", ns, "addr", "add", f"{address}/{prefix}", "dev", "eth0")
-    _ip("-n", ns, "link", "set", "eth0", "up")
+    try:
+        _ip("link", "add", host_side, "type", "veth", "peer", "name", "eth0", "netns", ns)
+        _ip("link", "set", host_side, "master", bridge_name(port))
+        _ip("link", "set", "dev", host_side, "type", "bridge_slave", "isolated", "on")
+        _ip("link", "set", host_side, "up")
+        _ip("-n", ns, "link", "set", "lo", "up")
+        _ip("-n", ns, "addr", "add", f"{address}/{prefix}", "dev", "eth0")
+        _ip("-n", ns, "link", "set", "eth0", "up")
+    except BaseException:  # half made: nothing left behind (the veth pair goes with the namespace)
+        _ip("netns", "del", ns, check=False)
+        _ip("link", "del", host_side, check=False)
+        raise
     return ns, address
 
 

@@ -28,7 +28,9 @@ SIZE = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*([KMGT]?)(?:i?[Bo]?)?\s*$", re.IGNOR
 KNOWN = {"cours", "promotion", "enseignants", "adresse", "port", "dossier", "inscription", "limites", "lti", "salle",
          "enseignants_administrateurs", "reseau"}
 NETWORK = {"isoler", "sous_reseau"}
-LIMITS = {"memoire", "memoire_totale", "processeurs", "inactivite_minutes", "demarrage_secondes", "processus"}
+LIMITS = {"memoire", "memoire_totale", "processeurs", "inactivite_minutes", "demarrage_secondes", "processus", "disque",
+          "disque_echange"}
+MIN_DISK = 32 * 1024**2
 ROOM = {"adresse", "port"}
 LTI = {"emetteur", "client_id", "url_autorisation", "url_jwks", "champ_identifiant"}
 
@@ -41,6 +43,8 @@ class Limits:
     start_seconds: int = 120
     processes: int = 256
     total_bytes: int = 0  # memory the JupyterLabs may take together (« memoire_totale »); 0: no bound
+    disk_bytes: int = 0  # each home's own file system (« disque », disk.py); 0: the host's, no bound
+    exchange_bytes: int = 0  # the exchange's own file system (« disque_echange »); 0: the host's, no bound
 
     @property
     def places(self) -> int:
@@ -255,5 +259,18 @@ def _limits(section: object, problems: list[str]) -> Limits:
             problems.append(f"[limites] « memoire_totale » : taille au moins égale à « memoire » attendue, par exemple "
                             f"« 20G » (valeur lue : {section['memoire_totale']!r}).")
             total = 0
+    disks = {}
+    for key in ("disque", "disque_echange"):
+        disks[key] = 0
+        if key in section:
+            try:
+                disks[key] = parse_size(section[key])
+            except ValueError:
+                disks[key] = -1
+            if disks[key] < MIN_DISK:
+                problems.append(f"[limites] « {key} » : taille d'au moins 32 Mo attendue, par exemple « 2G » "
+                                f"(valeur lue : {section[key]!r}).")
+                disks[key] = 0
     return Limits(memory_bytes=memory, cpus=float(cpus), idle_seconds=idle * 60, start_seconds=start,
-                  processes=processes, total_bytes=total)
+                  processes=processes, total_bytes=total, disk_bytes=disks["disque"],
+                  exchange_bytes=disks["disque_echange"])

@@ -33,7 +33,7 @@ from traitlets import Bool, Dict, Float, Integer, List, Unicode
 
 from ..core.bwrap import folder_binds, system_binds
 from ..core.paths import runtime_paths
-from . import network
+from . import disk, network
 from .accounts import COURSE_FOLDERS
 
 CGROUP_ROOT = Path("/sys/fs/cgroup")
@@ -137,6 +137,8 @@ class AtelierSpawner(LocalProcessSpawner):
     teacher_environment = Dict(help="environment added for a teacher (the gradebook)").tag(config=True)
     jupyter_config = Unicode(help="folder holding interne/ and enseignant/ (Jupyter configs)").tag(config=True)
     carnet = Unicode(help="notebook copied once into each intern's home (their own carnet)").tag(config=True)
+    disk_bytes = Integer(0, help="size of each home's own file system (disk.py); 0: none").tag(config=True)
+    disk_images = Unicode("", help="folder of the homes' file system images (root only)").tag(config=True)
     logs = Unicode("", help="folder of the servers' logs (<logs>/<hub user name>.log, root only); empty: the hub's"
                    ).tag(config=True)
 
@@ -199,8 +201,13 @@ class AtelierSpawner(LocalProcessSpawner):
         return prepare_cgroups(self._unix().pw_name, self.memory_bytes, self.cpus, self.processes)
 
     async def start(self):
+        self._started = False
         entry = self._unix()
         home = self._home()
+        if self.disk_bytes:  # the home on its own bounded file system, mounted (created at the first start)
+            await asyncio.to_thread(disk.ensure_volume, home, Path(self.disk_images) / f"{self.user.name}.ext4",
+                                    self.disk_bytes, entry.pw_uid, entry.pw_gid, 0o700,
+                                    f"Le dossier de {self.user.name}", self.log.warning)
         self._first_files(entry)
         binds = bwrap_args(read_only_paths([Path(p) for p in self.read_only]),
                            [home] + [Path(p) for p in self.read_write]
@@ -220,6 +227,25 @@ class AtelierSpawner(LocalProcessSpawner):
         if self.subnet:
             name, self.ip = network.ensure_namespace(self.hub_port, self.subnet, entry.pw_uid)
             netns = ["nsenter", f"--net=/run/netns/{name}", "--"]
+        try:
+            return await self._start_in(entry, home, binds, netns)
+        except BaseException:
+            self._drop_namespace()  # a failed start leaves no network namespace (JupyterHub stops only live servers)
+            raise
+
+    def _drop_namespace(self) -> None:
+        self._started = False
+        if self.subnet:
+            network.remove_namespace(self.hub_port, self._unix().pw_uid)
+
+    async def poll(self):
+        """A server found ended (crashed, killed) leaves no network namespace behind either."""
+        status = await super().poll()
+        if status is not None and getattr(self, "_started", False):  # not while it starts: then _started is False
+            self._drop_namespace()
+        return status
+
+    async def _start_in(self, entry, home: Path, binds: list[str], netns: list[str]):
         wrapped = [*netns, "bwrap", *(["--die-with-parent"] if self.stop_with_hub else []), *binds,
                    "--chdir", str(home), "--", "setpriv", f"--reuid={entry.pw_uid}", f"--regid={entry.pw_gid}",
                    "--init-groups", "--no-new-privs", "--"]
@@ -234,6 +260,7 @@ class AtelierSpawner(LocalProcessSpawner):
             self.cmd = original
             if log is not None:
                 log.close()  # the server holds its own copy
+        self._started = True
         await self._listening(ip, port)
         return ip, port
 
@@ -277,8 +304,7 @@ class AtelierSpawner(LocalProcessSpawner):
 
     async def stop(self, now=False):
         await super().stop(now=now)
-        if self.subnet:
-            network.remove_namespace(self.hub_port, self._unix().pw_uid)
+        self._drop_namespace()
 
     async def _signal(self, sig):
         """Signal the whole process group: bwrap neither forwards signals nor outlives the uid change.
