@@ -45,45 +45,12 @@ def _warm_imports() -> None:
         import altair  # noqa: F401
     except ImportError:  # pragma: no cover - altair is pinned in requirements.txt
         pass
-    _warm_tracebacks()
     # The course's datasets, read and validated once (load() hands every caller its own copy).
     for name in data.available():
         try:
             data.load(name)
         except Exception:  # noqa: BLE001 - a broken dataset is reported by the notebook that loads it
             pass
-
-
-def _warm_tracebacks() -> None:
-    """Format one traceback here, as IPython does, so that no kernel pays for it at its first error.
-
-    IPython imports stack_data, executing, pygments' Python lexer and formatters the first time a cell
-    raises, and pygments compiles the lexer's rules at its first use: about 0.2 s in every kernel of an
-    unfinished notebook (each blank answer raises). Done once here, it is shared by every child; what a
-    kernel prints is unchanged (its own shell formats its own tracebacks).
-    """
-    try:
-        import bdb  # noqa: F401
-        import faulthandler  # noqa: F401 - these four: imported by every kernel as it starts
-        import pdb  # noqa: F401
-        import sqlite3  # noqa: F401
-
-        import IPython.core.logger  # noqa: F401
-        import pygments.filters  # noqa: F401
-        import pygments.formatters.html  # noqa: F401
-        import pygments.formatters.terminal256  # noqa: F401
-        import tornado.platform.asyncio  # noqa: F401
-        from IPython.core import ultratb
-        from pygments.lexers.python import PythonLexer
-
-        list(PythonLexer().get_tokens("x = f(1)\n"))
-        try:
-            exec(compile("def f():\n    raise NotImplementedError()\nf()\n", "<echauffement>", "exec"), {})  # noqa: S102
-        except NotImplementedError:
-            for theme in ("nocolor", "linux"):
-                ultratb.AutoFormattedTB(mode="Context", theme_name=theme).structured_traceback(*sys.exc_info())
-    except Exception:  # noqa: BLE001 - only a head start: a kernel does the same work if this fails
-        pass
 
 
 def _child(request: dict, uid: int, gid: int, limits: dict) -> None:
