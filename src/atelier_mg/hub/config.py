@@ -184,7 +184,39 @@ def configure(c, settings_path: str | Path) -> None:
         {"name": "inactifs", "services": ["inactifs"],
          "scopes": ["list:users", "read:users:activity", "read:servers", "delete:servers"]},
         {"name": "animation", "groups": [f"formgrade-{course_id}"], "scopes": ["access:services!service=salle"]},
+        # « Ouvrir la séance » and the restart (session.py): start and stop the course's servers, nobody else's.
+        {"name": "seance", "services": ["salle"],
+         "scopes": [f"servers!group=nbgrader-{course_id}", f"servers!group=formgrade-{course_id}"]},
     ]
+
+
+def remember_running_servers(state: Path) -> None:
+    """Before JupyterHub stops the servers at its own stop, write the names of those running (``a-relancer.json``).
+
+    JupyterHub has no hook for its stop: its ``cleanup`` is wrapped, on the running hub only (this module is also
+    called outside a hub, by the tests of the configuration).
+    """
+    from jupyterhub.app import JupyterHub
+
+    if not JupyterHub.initialized():
+        return
+    app = JupyterHub.instance()
+    original = app.cleanup
+
+    async def cleanup():
+        try:
+            names = sorted(user.name for user in app.users.values()
+                           if (spawner := user.spawners.get("")) is not None and spawner.active)
+            path = state / "a-relancer.json"
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
+            with os.fdopen(fd, "w") as out:
+                json.dump(names, out)
+            app.log.info("JupyterLab ouverts à l'arrêt du hub, relancés à son retour : %s", ", ".join(names) or "aucun")
+        except Exception:  # never keep the hub from stopping its servers
+            app.log.exception("Liste des JupyterLab ouverts non écrite")
+        await original()
+
+    app.cleanup = cleanup
 
 
 def _lti(c, lti: dict[str, str]) -> None:
