@@ -118,8 +118,10 @@ def configure(c, settings_path: str | Path) -> None:
     c.JupyterHub.db_url = f"sqlite:///{state / 'jupyterhub.sqlite'}"
     c.JupyterHub.cookie_secret_file = str(state / "jupyterhub_cookie_secret")
     c.JupyterHub.pid_file = str(state / "jupyterhub.pid")
-    # Stopping the hub stops every server (issue 23 will make surviving a restart an explicit setting).
+    # Stopping the hub stops every server cleanly (no intern process outlives it); their names are written first, and
+    # the teachers' service starts them again when the hub is back (session.relaunch): a restart loses nothing saved.
     c.JupyterHub.cleanup_servers = True
+    remember_running_servers(state)
     c.JupyterHub.cleanup_proxy = True
     c.JupyterHub.default_url = "/hub/home"
     c.JupyterHub.template_paths = [str(HERE / "templates"), *_native_templates()]

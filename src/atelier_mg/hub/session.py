@@ -189,7 +189,7 @@ class Session:
 
         await asyncio.gather(*(one(e) for e in list(entries.values())))
         ready = sum(e.state == "pret" for e in entries.values())
-        log.info("Séance : %d JupyterLab prêts sur %d.", ready, len(entries))
+        log.info("%d JupyterLab prêts sur %d.", ready, len(entries))
 
     async def _start_one(self, entry: Entry) -> None:
         path = self.api.user_path(entry.name)
