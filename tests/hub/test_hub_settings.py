@@ -204,6 +204,10 @@ def test_configure_gives_jupyterhub_the_promotion_groups_services_and_limits(tmp
     assert c.AtelierSpawner.read_write == [str(loaded.exchange)]
     services = {s["name"]: s for s in c.JupyterHub.services}
     assert "--timeout=1200" in services["inactifs"]["command"]
+    # « Ouvrir la séance » : the teachers' service starts and stops the course's servers, and nothing else.
+    session_role = next(r for r in c.JupyterHub.load_roles if r["name"] == "seance")
+    assert session_role["services"] == ["salle"]
+    assert all(s.startswith("servers!group=") and s.endswith("-atelier-mg") for s in session_role["scopes"])
     assert services["livre"]["url"] == "http://127.0.0.1:8126"
     assert c.JupyterHub.authenticator_class.endswith("AtelierAuthenticator")
     lti = write(tmp_path, GOOD + '[lti]\nemetteur = "https://moodle.exemple.fr"\nclient_id = "x"\nurl_autorisation = "a"\n'

@@ -123,8 +123,10 @@ def configure(c, settings_path: str | Path) -> None:
     c.JupyterHub.db_url = f"sqlite:///{state / 'jupyterhub.sqlite'}"
     c.JupyterHub.cookie_secret_file = str(state / "jupyterhub_cookie_secret")
     c.JupyterHub.pid_file = str(state / "jupyterhub.pid")
-    # Stopping the hub stops every server (issue 23 will make surviving a restart an explicit setting).
+    # Stopping the hub stops every server cleanly (no intern process outlives it); their names are written first, and
+    # the teachers' service starts them again when the hub is back (session.relaunch): a restart loses nothing saved.
     c.JupyterHub.cleanup_servers = True
+    remember_running_servers(state)
     c.JupyterHub.cleanup_proxy = True
     c.JupyterHub.default_url = "/hub/home"
     c.JupyterHub.template_paths = [str(HERE / "templates"), *_native_templates()]
@@ -191,7 +193,39 @@ def configure(c, settings_path: str | Path) -> None:
         {"name": "inactifs", "services": ["inactifs"],
          "scopes": ["list:users", "read:users:activity", "read:servers", "delete:servers"]},
         {"name": "animation", "groups": [f"formgrade-{course_id}"], "scopes": ["access:services!service=salle"]},
+        # « Ouvrir la séance » and the restart (session.py): start and stop the course's servers, nobody else's.
+        {"name": "seance", "services": ["salle"],
+         "scopes": [f"servers!group=nbgrader-{course_id}", f"servers!group=formgrade-{course_id}"]},
     ]
+
+
+def remember_running_servers(state: Path) -> None:
+    """Before JupyterHub stops the servers at its own stop, write the names of those running (``a-relancer.json``).
+
+    JupyterHub has no hook for its stop: its ``cleanup`` is wrapped, on the running hub only (this module is also
+    called outside a hub, by the tests of the configuration).
+    """
+    from jupyterhub.app import JupyterHub
+
+    if not JupyterHub.initialized():
+        return
+    app = JupyterHub.instance()
+    original = app.cleanup
+
+    async def cleanup():
+        try:
+            names = sorted(user.name for user in app.users.values()
+                           if (spawner := user.spawners.get("")) is not None and spawner.active)
+            path = state / "a-relancer.json"
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
+            with os.fdopen(fd, "w") as out:
+                json.dump(names, out)
+            app.log.info("JupyterLab ouverts à l'arrêt du hub, relancés à son retour : %s", ", ".join(names) or "aucun")
+        except Exception:  # never keep the hub from stopping its servers
+            app.log.exception("Liste des JupyterLab ouverts non écrite")
+        await original()
+
+    app.cleanup = cleanup
 
 
 def _lti(c, lti: dict[str, str]) -> None:

@@ -9,12 +9,16 @@ sessions folder ``<dossier>/salles/<id>`` read-write), listening on ``[salle] ad
 addresses (participants, facilitator, state) are shown to that teacher only. Participants join on the local
 network without a hub account, as in any DPC session. One room per hub at a time: « Fermer la salle » stops it;
 the answers stay in the sessions folder.
+
+The same page leads teachers to « Séance de TP » (``session_page.py``, ``session.py``): a group's JupyterLabs started
+ahead of a TP through the hub's API, with the service's token, and stopped at its end.
 """
 
 from __future__ import annotations
 
 import asyncio
 import html
+import logging
 import os
 import pwd
 import re
@@ -28,6 +32,8 @@ from pathlib import Path
 import yaml
 
 from ..core.paths import REPO
+from . import session_page
+from .session import HubApi, Session
 from .settings import HubSettings, load
 from .spawner import bwrap_args, read_only_paths
 
@@ -151,14 +157,16 @@ def page(body: str) -> str:
             f"<h1>Salle de DPC</h1>{body}<p><a href='/hub/home'>Retour au hub</a></p></main></body></html>")
 
 
-def make_app(settings: HubSettings, prefix: str):
+def make_app(settings: HubSettings, prefix: str, session: Session):
     import tornado.web
     from jupyterhub.services.auth import HubOAuth, HubOAuthCallbackHandler, HubOAuthenticated
 
     launcher = Launcher(settings)
     auth = HubOAuth.instance(cache_max_age=60)
 
-    class Home(HubOAuthenticated, tornado.web.RequestHandler):
+    class Teacher(HubOAuthenticated, tornado.web.RequestHandler):
+        """The teachers' pages: hub login (OAuth), teachers only, errors in French."""
+
         hub_auth = auth
 
         def teacher(self) -> str:
@@ -167,6 +175,16 @@ def make_app(settings: HubSettings, prefix: str):
                 raise tornado.web.HTTPError(403)
             return name
 
+        @staticmethod
+        def page(body: str) -> str:
+            return page(body)
+
+        def write_error(self, status_code, **kwargs):
+            message = ("Cette page est réservée aux enseignants du cours." if status_code == 403
+                       else f"Erreur {status_code}.")
+            self.finish(page(f"<p class='erreur' role='alert'>{message}</p>"))
+
+    class Home(Teacher):
         def show(self, error: str = "") -> None:
             room = launcher.running()
             parts = [f"<p class='erreur' role='alert'>{html.escape(error)}</p>" if error else ""]
@@ -191,6 +209,7 @@ def make_app(settings: HubSettings, prefix: str):
                     "<button type='submit'>Ouvrir la salle</button></form>"
                     f"<p>Les participants se connecteront sans compte, sur le réseau local "
                     f"({html.escape(settings.room_ip)}, port {settings.room_port}).</p>")
+            parts.append("<p><a href='seance'>Séance de TP : démarrer d'avance les JupyterLab d'un groupe</a></p>")
             self.finish(page("".join(parts)))
 
         @tornado.web.authenticated
@@ -215,34 +234,40 @@ def make_app(settings: HubSettings, prefix: str):
                 return self.show(str(exc))
             self.show()
 
-        def write_error(self, status_code, **kwargs):
-            message = ("Cette page est réservée aux enseignants du cours." if status_code == 403
-                       else f"Erreur {status_code}.")
-            self.finish(page(f"<p class='erreur' role='alert'>{message}</p>"))
-
     app = tornado.web.Application([
         (prefix, Home),
+        *session_page.handlers(prefix, session, Teacher),
         (prefix + "oauth_callback", HubOAuthCallbackHandler),
     ], cookie_secret=os.urandom(32), xsrf_cookies=True)
     app.launcher = launcher
+    app.session = session
     return app
 
 
 def main(argv: list[str]) -> None:
     import tornado.ioloop
 
+    logging.basicConfig(level=logging.INFO, format="[%(levelname)1.1s %(asctime)s salle] %(message)s")
     settings, port = load(Path(argv[0])), int(argv[1])
     prefix = os.environ.get("JUPYTERHUB_SERVICE_PREFIX", "/services/salle/")
-    app = make_app(settings, prefix)
+    session = Session(settings, HubApi(os.environ["JUPYTERHUB_API_URL"], os.environ["JUPYTERHUB_API_TOKEN"]))
+    app = make_app(settings, prefix, session)
 
-    def quit(*_):  # the hub stops its services: close the room too
+    async def after_restart():  # a session still open, the servers running when the hub stopped
+        if await session.wait_for_hub():
+            await session.resume()
+            await session.relaunch()
+
+    def quit(*_):  # the hub stops its services: close the room too (a session stays written, for the restart)
         app.launcher.stop()
         os._exit(0)
 
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, quit)
     app.listen(port, address="127.0.0.1")
-    tornado.ioloop.IOLoop.current().start()
+    loop = tornado.ioloop.IOLoop.current()
+    loop.add_callback(after_restart)
+    loop.start()
 
 
 if __name__ == "__main__":
