@@ -30,7 +30,8 @@ def _serve(warm: str | None, *requests: dict) -> list[dict]:
 
 
 def test_a_prepared_key_gives_the_same_outcomes():
-    request = {"cle": str(KEY.resolve()), "reponses": _answers(consultent_cpts=15_000)}
+    answers = _answers(consultent_cpts=15_000, par_mois_laporte=235 * 12.345, par_mois_autre=20.0)
+    request = {"cle": str(KEY.resolve()), "reponses": answers}
     cold, warm = _serve(None, request), _serve(str(KEY.resolve()), request)
     assert cold == warm
     cells = warm[0]["cellules"]
@@ -51,7 +52,8 @@ def test_the_worker_starts_a_fresh_interpreter_that_prepares_the_key():
         evaluator.start(warm=KEY.resolve())
         assert evaluator.process.args[-3:] == ["-m", "atelier_mg.grading.evaluate", str(KEY.resolve())]
         key = load_key(KEY, "ecologie")
-        cells = evaluator.evaluate(key, _answers(consultent_cpts=14_000))
+        cells = evaluator.evaluate(key, _answers(consultent_cpts=14_000, par_mois_laporte=235 * 12.345,
+                                                 par_mois_autre=20.0))
         assert cells["q1-tests"]["etat"] == "cle"
     finally:
         evaluator.stop()
