@@ -116,3 +116,21 @@ def test_simulator_updates_its_sentence_when_a_slider_moves():
     before = text.value
     sliders[0].value = 200  # promotion
     assert text.value != before and "promotions de 200 internes" in text.value
+
+
+def test_a_load_per_msu_above_the_threshold_of_data_is_flagged_in_french():
+    # Defaults (promotion 100): 420 engagements a semester. 50 MSU take 8.4 each, 400 MSU 1.05 each.
+    threshold = data.load_table("parametres_planning_dmg").set_index("code").loc["seuil_engagements_msu", "valeur"]
+    assert planning.load_threshold() == threshold
+    crowded = planning.defaults(available_msu=50)
+    need = planning.simulate(crowded)
+    assert need.per_msu > threshold
+    text = planning.describe(crowded, need)
+    assert text.endswith(planning.overload_warning(need)) and "Attention" in text
+    assert f"seuil d'alerte de {int(threshold)} engagements par MSU" in text
+    relaxed = planning.simulate(planning.defaults(available_msu=400))
+    assert relaxed.per_msu < threshold
+    assert planning.overload_warning(relaxed) == "" and "Attention" not in planning.describe(planning.defaults(), relaxed)
+    # The comparison is strict and follows the threshold it is given.
+    assert planning.overload_warning(need, threshold=need.per_msu) == ""
+    assert planning.overload_warning(relaxed, threshold=1) != ""

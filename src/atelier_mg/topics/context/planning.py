@@ -52,6 +52,8 @@ SUPERVISION = {"S01": "msu_first_level", "S04": "msu_first_level", "S05": "msu_s
                "S06": "msu_first_level", "S07": "msu_junior"}
 SHARED = {"S04": "share_coupled", "S06": "share_free"}
 JUNIOR_STAGE = "S07"
+# Row of data/ (not a slider): mean engagements per MSU above which the sentence warns of an unrealistic load.
+THRESHOLD = "seuil_engagements_msu"
 
 
 class PlanningError(ValueError):
@@ -140,8 +142,22 @@ def simulate(p: Planning) -> Need:
     )
 
 
+def load_threshold() -> float:
+    """Mean engagements per MSU and per semester above which the load is flagged (``data/``)."""
+    return float(parameters().loc[THRESHOLD, "valeur"])
+
+
+def overload_warning(need: Need, threshold: float | None = None) -> str:
+    """French warning when each available MSU would take more engagements than the threshold, else ``""``."""
+    limit = load_threshold() if threshold is None else threshold
+    if not need.per_msu > limit:
+        return ""
+    return (f" Attention : c'est plus que le seuil d'alerte de {format_count(limit)} engagements par MSU et par "
+            "semestre retenu ici ; il faudrait recruter des MSU ou revoir l'organisation des stages.")
+
+
 def describe(p: Planning, need: Need) -> str:
-    """Plain-language summary of the result (text alternative of the chart)."""
+    """Plain-language summary of the result (text alternative of the chart), with the overload warning."""
     share_junior = need.msu_junior / need.msu if need.msu else 0.0
     return (
         f"Avec des promotions de {format_count(p.promotion)} internes, {format_count(need.interns)} internes sont en stage "
@@ -149,7 +165,7 @@ def describe(p: Planning, need: Need) -> str:
         f"{format_count(need.msu)} engagements de MSU par semestre, dont {format_count(need.msu_junior)} pour les "
         f"docteurs juniors ({french_number(share_junior, True)}). Avec {format_count(p.available_msu)} MSU disponibles, "
         f"chacun devrait prendre en moyenne {french_number(round(need.per_msu, 2))} engagement"
-        f"{'s' if need.per_msu >= 2 else ''} par semestre."
+        f"{'s' if need.per_msu >= 2 else ''} par semestre.{overload_warning(need)}"
     )
 
 
@@ -193,6 +209,7 @@ def sentence(p: Planning, bound: tuple[str, ...] = ()) -> str:
     v = {attr: (CODES[attr] if CODES[attr] in bound else repr(float(getattr(p, attr)))) for attr in CODES}
     count, num = charts.vega_count, charts.vega_number
     charge = total_expression(p, bound)
+    threshold = load_threshold()
     rounded = f"toNumber(replace({charts.vega_fixed(charge, 2)}, ',', '.'))"  # Python's round(x, 2)
     return (
         f"'Avec des promotions de ' + {count(v['promotion'])} + ' internes, ' + {count('datum.internes')} + "
@@ -200,7 +217,9 @@ def sentence(p: Planning, bound: tuple[str, ...] = ()) -> str:
         f"{count('datum.total')} + ' engagements de MSU par semestre, dont ' + {count('datum.dj')} + ' pour les "
         f"docteurs juniors (' + {num('(datum.total ? datum.dj / datum.total : 0)', True)} + '). Avec ' + "
         f"{count(v['available_msu'])} + ' MSU disponibles, chacun devrait prendre en moyenne ' + {num(rounded)} + "
-        f"' engagement' + ({charge} >= 2 ? 's' : '') + ' par semestre.'"
+        f"' engagement' + ({charge} >= 2 ? 's' : '') + ' par semestre.' + ({charge} > {threshold!r} ? "
+        f"' Attention : c\\'est plus que le seuil d\\'alerte de ' + {count(repr(threshold))} + ' engagements par MSU et "
+        f"par semestre retenu ici ; il faudrait recruter des MSU ou revoir l\\'organisation des stages.' : '')"
     )
 
 
