@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import random
 import re
 import shutil
 import socket
@@ -35,13 +36,14 @@ def signup_codes(settings: Path) -> dict[str, str]:
 
 
 def free_base_port() -> int:
-    """A port p such that p … p+5 are free (hub, its API, the proxy's API, the book, the room service, a room)."""
-    for _ in range(50):
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            base = s.getsockname()[1]
-        if base > 65000:
-            continue
+    """A port p such that p … p+5 are free (hub, its API, the proxy's API, the book, the room service, a room).
+
+    Drawn below the kernel's ephemeral range (32768-60999 here): a port of that range that is free now can be
+    taken seconds later by any outgoing connection of the machine, before the hub or the room binds it.
+    """
+    low, _ = (int(x) for x in Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split())
+    for _ in range(200):
+        base = random.randrange(10_000, low - 6)
         try:
             for offset in range(6):
                 with socket.socket() as s:
