@@ -36,7 +36,7 @@ def test_the_chapter_does_not_make_each_rheumatic_fever_criterion_sufficient_alo
     bib = (Path(__file__).parents[3] / "book" / "references.bib").read_text(encoding="utf-8")
     entry = bib[bib.index("@misc{spilf2011orl"):].split("\n}\n", 1)[0]
     assert "Texte lu dans une copie" not in entry and "non ouverts par les auteurs" in entry
-    assert "relecture" not in entry
+    assert "relecture indépendante" not in entry
 
 
 def test_every_first_deliverable_of_the_slide_is_accounted_for():
