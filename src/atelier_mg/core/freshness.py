@@ -58,7 +58,7 @@ class Fact:
     checked: dt.date
     against: str
     urls: tuple[str, ...]
-    read: str | None = None  # verification.lecture: source_primaire, reproduction, sans_objet, or not said
+    read: str  # verification.lecture (required, checked by core.data): source_primaire, reproduction, sans_objet
 
 
 def fact(name: str) -> Fact:
@@ -72,7 +72,7 @@ def fact(name: str) -> Fact:
     # Then the pages the last check read (named in « contre »).
     urls += [u for u in (m.rstrip(".") for m in ADDRESS.findall(against)) if u not in urls]
     return Fact(name=name, title=meta["titre"], checked=dt.date.fromisoformat(str(check["date"])),
-                against=against, urls=tuple(urls), read=check.get("lecture"))
+                against=against, urls=tuple(urls), read=check["lecture"])
 
 
 @dataclass(frozen=True)
@@ -98,7 +98,7 @@ def date_line(names: list[str]) -> DateLine:
     headline = headline_for(facts, oldest)
     if len(facts) == 1:
         return DateLine(headline, f"date à laquelle le seul jeu de données de ce chapitre, « {facts[0].title} », "
-                        f"a été {SINGLE_READING.get(facts[0].read, SINGLE_READING[None])}.{PROSE}")
+                        f"a été {SINGLE_READING[facts[0].read]}.{PROSE}")
     if oldest == newest:
         return DateLine(headline, f"les {len(facts)} jeux de données qu'utilise ce chapitre ont tous été relus à "
                         f"cette date ; {readings(facts)}.{PROSE}")
@@ -128,7 +128,6 @@ SINGLE_READING = {
     "reproduction": "relu, mais seulement dans une reproduction ou un résumé de sa source (le texte primaire n'a "
                     "pas été ouvert : voir ses métadonnées)",
     "sans_objet": "relu ; ses valeurs sont illustratives, sans source à vérifier",
-    None: "relu (ses métadonnées disent contre quoi, sans préciser si le texte primaire a été ouvert)",
 }
 
 
@@ -144,7 +143,6 @@ def readings(facts: list[Fact]) -> str:
     primary = [f for f in facts if f.read == "source_primaire"]
     copies = [f for f in facts if f.read == "reproduction"]
     illustrative = [f for f in facts if f.read == "sans_objet"]
-    unsaid = [f for f in facts if f.read not in ("source_primaire", "reproduction", "sans_objet")]
     if len(primary) == len(facts):
         return "chacun vérifié contre le texte même de sa source primaire"
     parts = []
@@ -155,8 +153,6 @@ def readings(facts: list[Fact]) -> str:
                      f"({_titles(copies)})")
     if illustrative:
         parts.append(f"{len(illustrative)} aux valeurs illustratives, sans source à lire")
-    if unsaid:
-        parts.append(f"{len(unsaid)} sans que les métadonnées le précisent")
     return "ce qui a été lu : " + ", ".join(parts) + " (voir le bloc « verification » de chaque jeu)"
 
 
@@ -305,8 +301,7 @@ def stale_facts(cutoff: dt.date, usage: dict[str, list[str]] | None, chapter: st
 
 
 REPORT_READING = {"source_primaire": "texte de la source primaire", "sans_objet": "valeurs illustratives",
-                  "reproduction": "reproduction ou résumé seulement (texte primaire à ouvrir)",
-                  None: "non précisée (champ verification.lecture absent)"}
+                  "reproduction": "reproduction ou résumé seulement (texte primaire à ouvrir)"}
 
 
 def report(root: Path, months: int, chapter: str | None = None, on_day: dt.date | None = None,
@@ -337,7 +332,7 @@ def report(root: Path, months: int, chapter: str | None = None, on_day: dt.date 
         f = item.fact
         print(f"\n{number}. {f.name} — « {f.title} »")
         print(f"   vérifié le {french_date(f.checked)}, contre : {f.against}")
-        print(f"   lecture : {REPORT_READING.get(f.read, REPORT_READING[None])}")
+        print(f"   lecture : {REPORT_READING[f.read]}")
         print(f"   à revérifier : {' ; '.join(f.urls) if f.urls else 'aucune adresse connue (voir « contre »)'}")
         if usage is not None:
             chapters = ", ".join(item.chapters) or "aucun (exercices ou tableaux de bord seulement)"
